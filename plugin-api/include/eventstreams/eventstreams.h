@@ -1,0 +1,9 @@
+// Everything a plugin compiles against.
+#pragma once
+
+#include "eventstreams/abi.h"
+#include "eventstreams/encoder.h"
+#include "eventstreams/event_batch.h"
+#include "eventstreams/host_services.h"
+#include "eventstreams/source.h"
+#include "eventstreams/transform.h"
