@@ -24,8 +24,11 @@ function(eventstreams_add_plugin name)
   if(ARG_LIBRARIES)
     target_link_libraries(${target} PRIVATE ${ARG_LIBRARIES})
   endif()
-  # No undefined symbols: a plugin links everything it uses, never the host.
-  target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  # No undefined symbols: a plugin links everything it uses, never the host. (Not under
+  # sanitizers: their runtime lives in the executable, not in each shared object.)
+  if(NOT ES_SANITIZE)
+    target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  endif()
   if(DEFINED ES_PLUGIN_INSTALL_DIR)
     install(TARGETS ${target} LIBRARY DESTINATION ${ES_PLUGIN_INSTALL_DIR})
   endif()

@@ -1,0 +1,24 @@
+// eventstreams --config FILE [--port N] | --check-config | --help | --version
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace eventstreams::app {
+
+struct CommandLine {
+  std::string config_path;
+  std::optional<int> port;
+  bool check_config = false;
+  bool help = false;
+  bool version = false;
+};
+
+// Returns nullopt and sets `error` on bad arguments.
+std::optional<CommandLine> parse_command_line(const std::vector<std::string>& args,
+                                              std::string& error);
+
+std::string usage();
+
+}  // namespace eventstreams::app

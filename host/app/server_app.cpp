@@ -1,0 +1,141 @@
+#include "server_app.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <iostream>
+#include <thread>
+
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/ThreadPool.h>
+
+#include "config/config_error.h"
+#include "config/stream_config.h"
+#include "http/router.h"
+#include "plugin-loader/plugin_registry.h"
+#include "services/host_services_impl.h"
+#include "services/json_text.h"
+#include "streaming/stream_engine.h"
+
+namespace eventstreams::app {
+namespace {
+
+LogLevel parse_level(const std::string& s) {
+  if (s == "debug") return LogLevel::kDebug;
+  if (s == "warn") return LogLevel::kWarn;
+  if (s == "error") return LogLevel::kError;
+  return LogLevel::kInfo;
+}
+
+int default_loops() {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return static_cast<int>(std::min(cores, 4u));
+}
+
+}  // namespace
+
+int run_server(const CommandLine& cl) {
+  // Signals are taken by sigwait() below; every thread started from here inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  services::JsonLogger logger;
+  services::MetricsRegistry metrics;
+  services::HostServicesImpl host(logger, metrics);
+
+  config::AppConfig config;
+  config::StreamCatalog catalog;
+  plugin_loader::PluginRegistry registry;  // outlives the plugins made from it
+  plugin_loader::LoadedPlugins plugins;
+  try {
+    config = config::load_app_config(cl.config_path);
+    if (cl.port) config.port = *cl.port;
+    logger.set_min_level(parse_level(config.log_level));
+    catalog = config::load_stream_catalog(config);
+    registry.scan(config.plugins.directories.empty()
+                      ? plugin_loader::PluginRegistry::default_directories()
+                      : config.plugins.directories);
+    plugins = registry.instantiate(config, host);
+  } catch (const config::ConfigError& e) {
+    std::cerr << "eventstreams: " << e.what() << "\n";
+    return 2;
+  }
+  if (cl.check_config) {
+    std::cout << "config OK: " << catalog.streams.size() << " streams, source '"
+              << plugins.source_name << "', encoders";
+    for (const auto& n : plugins.encoder_names) std::cout << " '" << n << "'";
+    std::cout << "\n";
+    return 0;
+  }
+
+  if (auto s = plugins.source->start(catalog.all_topics()); !s.ok()) {
+    std::cerr << "eventstreams: source '" << plugins.source_name << "' failed to start: "
+              << s.message << "\n";
+    return 3;
+  }
+
+  streaming::EngineOptions engine_options;
+  engine_options.loops = config.event_loops > 0 ? config.event_loops : default_loops();
+  engine_options.heartbeat_interval_ms = config.heartbeat_interval_ms;
+  engine_options.client_buffer_bytes = static_cast<std::size_t>(config.client_buffer_bytes);
+  std::vector<streaming::EncoderEntry> encoders;
+  for (std::size_t i = 0; i < plugins.encoders.size(); ++i) {
+    encoders.push_back({plugins.encoders[i].get(), plugins.encoder_names[i]});
+  }
+  streaming::StreamEngine engine(engine_options, *plugins.source, encoders, logger, metrics);
+  engine.start();
+  streaming::ConnectionLimiter limiter(config.max_connections, config.client_ip_connection_limit);
+
+  http::ServerContext ctx;
+  ctx.config = &config;
+  ctx.catalog = &catalog;
+  ctx.plugins = &plugins;
+  ctx.engine = &engine;
+  ctx.limiter = &limiter;
+  ctx.logger = &logger;
+  ctx.metrics = &metrics;
+  ctx.version = ES_VERSION;
+
+  Poco::ThreadPool pool(2, config.http_threads);
+  auto params = Poco::AutoPtr<Poco::Net::HTTPServerParams>(new Poco::Net::HTTPServerParams);
+  params->setMaxThreads(config.http_threads);
+  params->setMaxQueued(1024);
+  params->setKeepAlive(true);
+  params->setTimeout(Poco::Timespan(30, 0));
+  std::unique_ptr<Poco::Net::HTTPServer> server;
+  int port = 0;
+  try {
+    Poco::Net::ServerSocket socket(
+        Poco::Net::SocketAddress(config.interface, static_cast<Poco::UInt16>(config.port)), 1024);
+    port = socket.address().port();
+    server = std::make_unique<Poco::Net::HTTPServer>(new http::Router(ctx), pool, socket, params);
+    server->start();
+  } catch (const Poco::Exception& e) {
+    std::cerr << "eventstreams: cannot listen on " << config.interface << ":" << config.port
+              << ": " << e.displayText() << "\n";
+    engine.stop();
+    return 4;
+  }
+  logger.log(LogLevel::kInfo, "listening",
+             "{\"interface\":" + services::json_string(config.interface) +
+                 ",\"port\":" + std::to_string(port) + ",\"streams\":" +
+                 std::to_string(catalog.streams.size()) + ",\"version\":\"" ES_VERSION "\"}");
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  logger.log(LogLevel::kInfo, "shutting down", "{\"signal\":" + std::to_string(sig) + "}");
+  // Stop accepting, end every stream, then let go of the readers and the plugins.
+  server->stopAll(true);
+  engine.stop();
+  pool.joinAll();
+  logger.log(LogLevel::kInfo, "stopped");
+  return 0;
+}
+
+}  // namespace eventstreams::app

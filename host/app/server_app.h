@@ -1,0 +1,14 @@
+// The server's lifecycle: config -> plugins -> source -> engine -> HTTP; and back down in
+// reverse order on SIGTERM / SIGINT, every step bounded in time.
+#pragma once
+
+#include <string>
+
+#include "command_line.h"
+
+namespace eventstreams::app {
+
+// Returns the process exit code.
+int run_server(const CommandLine& cl);
+
+}  // namespace eventstreams::app

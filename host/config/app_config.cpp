@@ -1,0 +1,176 @@
+#include "config/app_config.h"
+
+#include <filesystem>
+#include <functional>
+#include <set>
+
+#include "config/config_error.h"
+
+namespace eventstreams::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string type_name(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map: return "a map";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Scalar: return "a scalar";
+    default: return "null";
+  }
+}
+
+[[noreturn]] void fail(const std::string& key, const std::string& what) {
+  throw ConfigError("config key '" + key + "': " + what);
+}
+
+std::string as_string(const YAML::Node& n, const std::string& key) {
+  if (!n.IsScalar()) fail(key, "expected a string, got " + type_name(n));
+  return n.Scalar();
+}
+
+std::int64_t as_int(const YAML::Node& n, const std::string& key, std::int64_t min,
+                    std::int64_t max) {
+  if (!n.IsScalar()) fail(key, "expected an integer, got " + type_name(n));
+  std::int64_t v;
+  try {
+    std::size_t used = 0;
+    v = std::stoll(n.Scalar(), &used, 10);
+    if (used != n.Scalar().size()) throw std::invalid_argument("junk");
+  } catch (const std::exception&) {
+    fail(key, "expected an integer, got '" + n.Scalar() + "'");
+  }
+  if (v < min || v > max) {
+    fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+  }
+  return v;
+}
+
+std::vector<std::string> as_string_list(const YAML::Node& n, const std::string& key) {
+  if (!n.IsSequence()) fail(key, "expected a list of strings, got " + type_name(n));
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    out.push_back(as_string(n[i], key + "[" + std::to_string(i) + "]"));
+  }
+  return out;
+}
+
+bool is_url(const std::string& s) {
+  return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || s.rfind("file://", 0) == 0;
+}
+
+void parse_plugins(const YAML::Node& n, PluginsConfig& out) {
+  if (!n.IsMap()) fail("plugins", "expected a map, got " + type_name(n));
+  for (const auto& kv : n) {
+    const std::string key = kv.first.Scalar();
+    const std::string full = "plugins." + key;
+    if (key == "directories") {
+      out.directories = as_string_list(kv.second, full);
+    } else if (key == "source") {
+      out.source = as_string(kv.second, full);
+    } else if (key == "encoders") {
+      out.encoders = as_string_list(kv.second, full);
+      if (out.encoders.empty()) fail(full, "needs at least one encoder");
+    } else if (key == "transforms") {
+      out.transforms = as_string_list(kv.second, full);
+    } else if (key == "config") {
+      if (!kv.second.IsMap()) fail(full, "expected a map of plugin name to config");
+      for (const auto& p : kv.second) {
+        out.config[p.first.Scalar()] = YAML::Clone(p.second);
+      }
+    } else {
+      fail(full, "unknown key");
+    }
+  }
+}
+
+}  // namespace
+
+AppConfig parse_app_config(const YAML::Node& root, const std::string& config_dir) {
+  if (!root.IsMap()) throw ConfigError("config: the document must be a map of keys");
+  AppConfig c;
+  c.config_dir = config_dir;
+
+  using Setter = std::function<void(const YAML::Node&, const std::string&)>;
+  const std::map<std::string, Setter> keys = {
+      {"port", [&](auto& n, auto& k) { c.port = static_cast<int>(as_int(n, k, 0, 65535)); }},
+      {"interface", [&](auto& n, auto& k) { c.interface = as_string(n, k); }},
+      {"stream_config_uri", [&](auto& n, auto& k) { c.stream_config_uri = as_string(n, k); }},
+      {"stream_config_object_path",
+       [&](auto& n, auto& k) { c.stream_config_object_path = as_string(n, k); }},
+      {"stream_config_defaults",
+       [&](auto& n, auto& k) {
+         if (!n.IsMap()) fail(k, "expected a map, got " + type_name(n));
+         c.stream_config_defaults = YAML::Clone(n);
+       }},
+      {"allowed_streams", [&](auto& n, auto& k) { c.allowed_streams = as_string_list(n, k); }},
+      {"kafka",
+       [&](auto& n, auto& k) {
+         if (!n.IsMap()) fail(k, "expected a map, got " + type_name(n));
+         c.kafka = YAML::Clone(n);
+       }},
+      {"plugins", [&](auto& n, auto&) { parse_plugins(n, c.plugins); }},
+      {"heartbeat_interval_ms",
+       [&](auto& n, auto& k) { c.heartbeat_interval_ms = as_int(n, k, 0, 3600000); }},
+      {"start_timeout_ms",
+       [&](auto& n, auto& k) { c.start_timeout_ms = as_int(n, k, 100, 600000); }},
+      {"cors", [&](auto& n, auto& k) { c.cors = as_string(n, k); }},
+      {"content_security_policy",
+       [&](auto& n, auto& k) { c.content_security_policy = as_string(n, k); }},
+      {"max_connections",
+       [&](auto& n, auto& k) { c.max_connections = static_cast<int>(as_int(n, k, 0, 10000000)); }},
+      {"client_ip_connection_limit",
+       [&](auto& n, auto& k) {
+         c.client_ip_connection_limit = static_cast<int>(as_int(n, k, 0, 10000000));
+       }},
+      {"trusted_proxies", [&](auto& n, auto& k) { c.trusted_proxies = as_string_list(n, k); }},
+      {"client_buffer_bytes",
+       [&](auto& n, auto& k) { c.client_buffer_bytes = as_int(n, k, 4096, 1LL << 32); }},
+      {"event_loops",
+       [&](auto& n, auto& k) { c.event_loops = static_cast<int>(as_int(n, k, 0, 64)); }},
+      {"http_threads",
+       [&](auto& n, auto& k) { c.http_threads = static_cast<int>(as_int(n, k, 1, 1024)); }},
+      {"log_level",
+       [&](auto& n, auto& k) {
+         c.log_level = as_string(n, k);
+         static const std::set<std::string> levels{"debug", "info", "warn", "error"};
+         if (!levels.count(c.log_level)) fail(k, "must be one of debug, info, warn, error");
+       }},
+      {"name", [&](auto& n, auto& k) { c.info_name = as_string(n, k); }},
+      {"description", [&](auto& n, auto& k) { c.info_description = as_string(n, k); }},
+      {"home", [&](auto& n, auto& k) { c.info_home = as_string(n, k); }},
+  };
+
+  for (const auto& kv : root) {
+    const std::string key = kv.first.Scalar();
+    auto it = keys.find(key);
+    if (it == keys.end()) fail(key, "unknown key");
+    it->second(kv.second, key);
+  }
+
+  if (c.stream_config_uri.empty()) fail("stream_config_uri", "is required");
+  if (!is_url(c.stream_config_uri)) {
+    fs::path p(c.stream_config_uri);
+    if (p.is_relative()) p = fs::path(config_dir) / p;
+    c.stream_config_uri = p.lexically_normal().string();
+  }
+  if (!c.kafka.IsDefined() || c.kafka.IsNull()) fail("kafka", "is required");
+  return c;
+}
+
+AppConfig load_app_config(const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    throw ConfigError("config file '" + path + "': cannot be read");
+  } catch (const YAML::Exception& e) {
+    throw ConfigError("config file '" + path + "': " + e.what());
+  }
+  const fs::path abs = fs::absolute(path);
+  AppConfig c = parse_app_config(root, abs.parent_path().string());
+  c.config_path = abs.string();
+  return c;
+}
+
+}  // namespace eventstreams::config

@@ -1,0 +1,63 @@
+// The application config file (YAML), validated at start-up. Key names follow the original
+// service where it had them (SPEC 1, issue 2); an unknown key or a wrong type is an error
+// that names the key.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+namespace eventstreams::config {
+
+struct PluginsConfig {
+  std::vector<std::string> directories;  // empty: the host's own plugin folders
+  std::string source = "kafka";
+  std::vector<std::string> encoders{"sse", "ndjson"};  // the first is the default format
+  std::vector<std::string> transforms;
+  std::map<std::string, YAML::Node> config;  // per plugin name
+};
+
+struct AppConfig {
+  std::string config_path;  // the file it was read from
+  std::string config_dir;   // its folder, for relative paths
+
+  int port = 8092;
+  std::string interface = "0.0.0.0";
+
+  std::string stream_config_uri;  // resolved: absolute path or http(s) URL
+  std::string stream_config_object_path;
+  YAML::Node stream_config_defaults;
+  std::optional<std::vector<std::string>> allowed_streams;
+
+  YAML::Node kafka;  // passed to the source plugin as is
+  PluginsConfig plugins;
+
+  std::int64_t heartbeat_interval_ms = 15000;
+  std::int64_t start_timeout_ms = 10000;  // bound on resolving positions before headers
+  std::string cors = "*";
+  std::string content_security_policy =
+      "default-src 'self'; object-src 'none'; media-src *; img-src *; style-src *; frame-ancestors 'self'";
+  int max_connections = 0;             // 0: no limit
+  int client_ip_connection_limit = 0;  // 0: no limit
+  std::vector<std::string> trusted_proxies;
+  std::int64_t client_buffer_bytes = 4 << 20;  // unsent bytes before a slow client is dropped
+  int event_loops = 0;                         // 0: one per core, at most 4
+  int http_threads = 16;
+  std::string log_level = "info";
+
+  std::string info_name = "eventstreams";
+  std::string info_description = "Streams Kafka topics to HTTP clients as Server-Sent Events";
+  std::string info_home = "https://github.com/wikimedia/mediawiki-services-eventstreams";
+};
+
+// Reads and validates the file; throws ConfigError naming the key or file.
+AppConfig load_app_config(const std::string& path);
+
+// Validates an already-parsed document (for tests).
+AppConfig parse_app_config(const YAML::Node& root, const std::string& config_dir);
+
+}  // namespace eventstreams::config

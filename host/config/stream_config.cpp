@@ -1,0 +1,139 @@
+#include "config/stream_config.h"
+
+#include <set>
+#include <sstream>
+
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+
+#include "config/config_error.h"
+#include "config/yaml_json.h"
+
+namespace eventstreams::config {
+namespace {
+
+std::string scalar_or(const YAML::Node& n, const char* key, std::string fallback) {
+  const YAML::Node v = n[key];
+  return v && v.IsScalar() ? v.Scalar() : fallback;
+}
+
+std::string fetch_http(const std::string& uri) {
+  Poco::URI u(uri);
+  if (u.getScheme() != "http") {
+    throw ConfigError("stream config '" + uri + "': only http:// URLs are supported here; " +
+                      "fetch https documents to a local file");
+  }
+  Poco::Net::HTTPClientSession session(u.getHost(), u.getPort());
+  session.setTimeout(Poco::Timespan(10, 0));
+  Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, u.getPathAndQuery(),
+                             Poco::Net::HTTPMessage::HTTP_1_1);
+  session.sendRequest(req);
+  Poco::Net::HTTPResponse resp;
+  std::istream& body = session.receiveResponse(resp);
+  std::string text;
+  Poco::StreamCopier::copyToString(body, text);
+  if (resp.getStatus() != Poco::Net::HTTPResponse::HTTP_OK) {
+    throw ConfigError("stream config '" + uri + "': HTTP " + std::to_string(resp.getStatus()));
+  }
+  return text;
+}
+
+}  // namespace
+
+std::vector<std::string> StreamCatalog::all_topics() const {
+  std::set<std::string> topics;
+  for (const auto& [name, def] : streams) topics.insert(def.topics.begin(), def.topics.end());
+  return {topics.begin(), topics.end()};
+}
+
+StreamCatalog build_stream_catalog(const YAML::Node& document, const std::string& object_path,
+                                   const YAML::Node& defaults,
+                                   const std::optional<std::vector<std::string>>& allowed,
+                                   const std::string& source_name) {
+  YAML::Node node = document;
+  if (!object_path.empty()) {
+    std::stringstream parts(object_path);
+    std::string part;
+    while (std::getline(parts, part, '.')) {
+      if (!node.IsMap() || !node[part]) {
+        throw ConfigError("stream config '" + source_name + "': stream_config_object_path '" +
+                          object_path + "' not found (at '" + part + "')");
+      }
+      node = node[part];
+    }
+  }
+  if (!node.IsMap()) {
+    throw ConfigError("stream config '" + source_name + "': expected a map of stream names");
+  }
+  StreamCatalog catalog;
+  for (const auto& kv : node) {
+    const std::string name = kv.first.Scalar();
+    if (name.empty() || name.front() == '/') continue;  // regex names are not streams here
+    YAML::Node settings = kv.second;
+    if (defaults && defaults.IsMap()) settings = deep_merge(defaults, settings);
+    if (!settings.IsMap()) continue;
+    const YAML::Node topics = settings["topics"];
+    if (!topics || !topics.IsSequence() || topics.size() == 0) continue;
+    StreamDef def;
+    def.name = name;
+    for (const auto& t : topics) {
+      if (!t.IsScalar() || t.Scalar().empty()) {
+        throw ConfigError("stream config '" + source_name + "': stream '" + name +
+                          "' has a topic that is not a string");
+      }
+      def.topics.push_back(t.Scalar());
+    }
+    def.description = scalar_or(settings, "description", name + " events.");
+    def.schema_title = scalar_or(settings, "schema_title", "");
+    def.schema_uri = scalar_or(settings, "$schema", "");
+    if (settings["schema"]) def.schema = YAML::Clone(settings["schema"]);
+    std::vector<std::string> aliases;
+    if (const YAML::Node a = settings["stream_aliases"]; a && a.IsSequence()) {
+      for (const auto& alias : a) aliases.push_back(alias.Scalar());
+    }
+    for (const auto& alias : aliases) {
+      StreamDef copy = def;
+      copy.name = alias;
+      copy.alias_of = name;
+      copy.description = def.description + " (alias of " + name + ")";
+      catalog.streams[alias] = std::move(copy);
+    }
+    catalog.streams[name] = std::move(def);
+  }
+  if (allowed) {
+    const std::set<std::string> keep(allowed->begin(), allowed->end());
+    std::erase_if(catalog.streams, [&](const auto& kv) { return !keep.count(kv.first); });
+  }
+  if (catalog.streams.empty()) {
+    throw ConfigError("stream config '" + source_name + "': no stream remains (streams need " +
+                      "'topics'; regex names and streams outside allowed_streams are ignored)");
+  }
+  return catalog;
+}
+
+StreamCatalog load_stream_catalog(const AppConfig& config) {
+  const std::string& uri = config.stream_config_uri;
+  YAML::Node doc;
+  try {
+    if (uri.rfind("http://", 0) == 0 || uri.rfind("https://", 0) == 0) {
+      doc = YAML::Load(fetch_http(uri));
+    } else {
+      const std::string path = uri.rfind("file://", 0) == 0 ? uri.substr(7) : uri;
+      doc = YAML::LoadFile(path);
+    }
+  } catch (const YAML::BadFile&) {
+    throw ConfigError("stream config '" + uri + "': cannot be read");
+  } catch (const YAML::Exception& e) {
+    throw ConfigError("stream config '" + uri + "': " + e.what());
+  } catch (const Poco::Exception& e) {
+    throw ConfigError("stream config '" + uri + "': " + e.displayText());
+  }
+  return build_stream_catalog(doc, config.stream_config_object_path,
+                              config.stream_config_defaults, config.allowed_streams, uri);
+}
+
+}  // namespace eventstreams::config

@@ -1,0 +1,29 @@
+// Everything the HTTP routes share, owned by the application and outliving the server.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "config/app_config.h"
+#include "config/stream_config.h"
+#include "plugin-loader/plugin_registry.h"
+#include "services/json_logger.h"
+#include "services/metrics_registry.h"
+#include "streaming/connection_limiter.h"
+#include "streaming/stream_engine.h"
+
+namespace eventstreams::http {
+
+struct ServerContext {
+  const config::AppConfig* config = nullptr;
+  const config::StreamCatalog* catalog = nullptr;
+  plugin_loader::LoadedPlugins* plugins = nullptr;
+  streaming::StreamEngine* engine = nullptr;
+  streaming::ConnectionLimiter* limiter = nullptr;
+  services::JsonLogger* logger = nullptr;
+  services::MetricsRegistry* metrics = nullptr;
+  std::string version;
+  std::atomic<std::uint64_t> next_request_id{1};
+};
+
+}  // namespace eventstreams::http

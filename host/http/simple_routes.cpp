@@ -1,0 +1,90 @@
+#include "http/simple_routes.h"
+
+#include "http/response_headers.h"
+#include "services/json_text.h"
+
+namespace eventstreams::http {
+
+using services::json_string;
+
+void SimpleHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
+                                  Poco::Net::HTTPServerResponse& response) {
+  SimpleResponse r;
+  try {
+    r = route_(ctx_, request);
+  } catch (const std::exception& e) {
+    r.problem = Problem{500, "internal_error", "Internal Server Error", e.what(), 0};
+  }
+  if (r.problem) return send_problem(*ctx_.config, request, response, *r.problem);
+  response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(r.status));
+  apply_common_headers(*ctx_.config, response);
+  for (const auto& [name, value] : r.headers) response.set(name, value);
+  if (!r.content_type.empty()) response.setContentType(r.content_type);
+  if (request.getMethod() == "HEAD") {
+    response.setContentLength(static_cast<std::streamsize>(r.body.size()));
+    response.send();
+  } else {
+    response.sendBuffer(r.body.data(), r.body.size());
+  }
+}
+
+SimpleResponse info_route(ServerContext& ctx, const std::string& path) {
+  const config::AppConfig& c = *ctx.config;
+  SimpleResponse r;
+  r.content_type = "application/json; charset=utf-8";
+  if (path == "/_info" || path == "/_info/") {
+    r.body = "{\"name\":" + json_string(c.info_name) + ",\"version\":" + json_string(ctx.version) +
+             ",\"description\":" + json_string(c.info_description) +
+             ",\"home\":" + json_string(c.info_home) + "}";
+  } else if (path == "/_info/name") {
+    r.body = "{\"name\":" + json_string(c.info_name) + "}";
+  } else if (path == "/_info/version") {
+    r.body = "{\"version\":" + json_string(ctx.version) + "}";
+  } else if (path == "/_info/description") {
+    r.body = "{\"description\":" + json_string(c.info_description) + "}";
+  } else if (path == "/_info/home") {
+    r.body = "{\"home\":" + json_string(c.info_home) + "}";
+  } else {
+    r.problem = Problem{404, "not_found", "Not Found", "No route for " + path, 0};
+  }
+  return r;
+}
+
+SimpleResponse robots_route() {
+  return {200, "text/plain; charset=utf-8", "User-agent: *\nDisallow: /\n", {}, {}};
+}
+
+SimpleResponse metrics_route(ServerContext& ctx) {
+  std::string body = ctx.metrics->render_prometheus();
+  body += "# HELP eventstreams_source_readers Source readers (Kafka consumers) open now\n"
+          "# TYPE eventstreams_source_readers gauge\neventstreams_source_readers " +
+          std::to_string(ctx.plugins->source->open_readers()) + "\n";
+  body += "# HELP eventstreams_live_hubs Shared live-head readers running now\n"
+          "# TYPE eventstreams_live_hubs gauge\neventstreams_live_hubs " +
+          std::to_string(ctx.engine->live_hubs()) + "\n";
+  body += "# HELP eventstreams_private_hubs Catch-up readers serving one client each\n"
+          "# TYPE eventstreams_private_hubs gauge\neventstreams_private_hubs " +
+          std::to_string(ctx.engine->private_hubs()) + "\n";
+  body += "# HELP eventstreams_connections Client connections counted by the limiter\n"
+          "# TYPE eventstreams_connections gauge\neventstreams_connections " +
+          std::to_string(ctx.limiter->total()) + "\n";
+  return {200, "text/plain; version=0.0.4; charset=utf-8", body, {}, {}};
+}
+
+SimpleResponse healthz_route(ServerContext& ctx) {
+  const bool ok = ctx.plugins->source->healthy(2000);
+  SimpleResponse r;
+  r.status = ok ? 200 : 503;
+  r.content_type = "application/json; charset=utf-8";
+  r.body = ok ? "{\"status\":\"ok\"}" : "{\"status\":\"kafka unreachable\"}";
+  return r;
+}
+
+SimpleResponse preflight_route() {
+  SimpleResponse r;
+  r.status = 204;
+  r.headers = {{"Access-Control-Allow-Methods", kAllowMethods}, {"Access-Control-Max-Age", "86400"}};
+  return r;
+}
+
+}  // namespace eventstreams::http

@@ -1,0 +1,28 @@
+// GET / HEAD /v2/stream/{streams} (SPEC 2): validates the request, resolves where every
+// partition starts, sends the headers, then hands the socket to the streaming engine.
+#pragma once
+
+#include <Poco/Net/HTTPRequestHandler.h>
+
+#include "http/server_context.h"
+
+namespace eventstreams::http {
+
+inline constexpr std::string_view kStreamPrefix = "/v2/stream/";
+
+class StreamRoute final : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit StreamRoute(ServerContext& ctx) : ctx_(ctx) {}
+  void handleRequest(Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response) override;
+
+ private:
+  ServerContext& ctx_;
+};
+
+// The client's address: the peer, or the proxy-supplied address when the peer is a trusted
+// proxy (SPEC 6).
+std::string client_address(const config::AppConfig& config,
+                           const Poco::Net::HTTPServerRequest& request);
+
+}  // namespace eventstreams::http

@@ -1,0 +1,59 @@
+// One loaded plugin shared object and its checked descriptor.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <boost/dll/shared_library.hpp>
+
+#include "eventstreams/abi.h"
+
+namespace eventstreams::plugin_loader {
+
+class PluginLibrary {
+ public:
+  // Loads `path` and checks its descriptor (symbol, ABI version, size, kind, name, factory).
+  // Returns null and sets `error` to "<path>: <reason>" when the file cannot serve.
+  static std::shared_ptr<PluginLibrary> load(const std::string& path, std::string& error);
+
+  const PluginDescriptor& descriptor() const { return *descriptor_; }
+  const std::string& path() const { return path_; }
+  std::string name() const { return descriptor_->name; }
+
+ private:
+  PluginLibrary() = default;
+  std::string path_;
+  boost::dll::shared_library library_;
+  const PluginDescriptor* descriptor_ = nullptr;
+};
+
+// An object made by a plugin, kept together with the library that made it: the object is
+// destroyed first, then the library reference is dropped, so plugin code never runs after
+// its library is unloaded.
+template <class T>
+class PluginObject {
+ public:
+  PluginObject() = default;
+  PluginObject(std::shared_ptr<PluginLibrary> library, std::unique_ptr<T> object)
+      : library_(std::move(library)), object_(std::move(object)) {}
+  PluginObject(PluginObject&&) noexcept = default;
+  PluginObject& operator=(PluginObject&& other) noexcept {
+    object_.reset();
+    library_ = std::move(other.library_);
+    object_ = std::move(other.object_);
+    return *this;
+  }
+  ~PluginObject() { object_.reset(); }
+
+  T* get() const { return object_.get(); }
+  T* operator->() const { return object_.get(); }
+  T& operator*() const { return *object_; }
+  explicit operator bool() const { return object_ != nullptr; }
+  const PluginLibrary& library() const { return *library_; }
+
+ private:
+  std::shared_ptr<PluginLibrary> library_;  // declared first: destroyed last
+  std::unique_ptr<T> object_;
+};
+
+}  // namespace eventstreams::plugin_loader

@@ -1,0 +1,51 @@
+// Finds plugins in directories, indexes them by name, and makes the configured factories.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/app_config.h"
+#include "eventstreams/encoder.h"
+#include "eventstreams/host_services.h"
+#include "eventstreams/source.h"
+#include "eventstreams/transform.h"
+#include "plugin-loader/plugin_library.h"
+
+namespace eventstreams::plugin_loader {
+
+// The factories a server runs with, in configured order. Destroying it destroys every
+// factory before unloading its library.
+struct LoadedPlugins {
+  PluginObject<SourceFactory> source;
+  std::string source_name;
+  std::vector<PluginObject<EncoderFactory>> encoders;  // the first is the default format
+  std::vector<std::string> encoder_names;
+  std::vector<PluginObject<TransformFactory>> transforms;
+  std::vector<std::string> transform_names;
+};
+
+class PluginRegistry {
+ public:
+  // Loads every *.so in `directories`; throws ConfigError naming the file on the first one
+  // that cannot serve, or on a name given by two files.
+  void scan(const std::vector<std::string>& directories);
+
+  // The folders searched when the config names none: beside the binary (build tree), then
+  // the install prefix.
+  static std::vector<std::string> default_directories();
+
+  // Makes the factories the config asks for; throws ConfigError naming the plugin.
+  LoadedPlugins instantiate(const config::AppConfig& config, HostServices& host) const;
+
+  std::vector<std::string> names() const;
+
+ private:
+  std::shared_ptr<PluginLibrary> find(const std::string& name, PluginKind kind) const;
+
+  std::vector<std::string> directories_;
+  std::map<std::string, std::shared_ptr<PluginLibrary>> by_name_;
+};
+
+}  // namespace eventstreams::plugin_loader

@@ -1,0 +1,79 @@
+// One thread multiplexing many sockets and source readers with epoll.
+//
+// Everything a loop owns (connections, hubs) is touched only on its thread. Other threads
+// hand work over with post(). Objects that may still appear in the current epoll batch are
+// never deleted mid-batch: they are retired and destroyed at the end of the iteration.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace eventstreams::streaming {
+
+class IoWatcher {
+ public:
+  virtual ~IoWatcher() = default;
+  virtual void on_io(std::uint32_t epoll_events) = 0;
+  // Set when the watcher's fd left the loop; later events of the same batch are ignored.
+  bool io_closed = false;
+};
+
+class EventLoop {
+ public:
+  EventLoop();
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  void start();
+  // Runs `on_stop` on the loop thread, then ends the thread and joins it.
+  void stop(std::function<void()> on_stop);
+
+  // From any thread: runs `task` on the loop thread soon.
+  void post(std::function<void()> task);
+  // Loop thread only: runs `task` after the current batch of I/O (used to continue work in
+  // slices so one busy reader does not starve the others).
+  void defer(std::function<void()> task);
+  // Loop thread only: destroys `object` at the end of the current iteration.
+  void retire(std::shared_ptr<void> object);
+
+  // Loop thread only.
+  void watch(int fd, std::uint32_t events, IoWatcher* watcher);
+  void rewatch(int fd, std::uint32_t events, IoWatcher* watcher);
+  void unwatch(int fd);
+
+  // Loop thread only: calls `tick(now_ms)` about every `interval_ms`.
+  void every(std::int64_t interval_ms, std::function<void(std::int64_t)> tick);
+
+  std::int64_t now_ms() const { return now_ms_; }
+  bool in_loop_thread() const { return std::this_thread::get_id() == thread_.get_id(); }
+
+ private:
+  void run();
+  void run_posted();
+  static std::int64_t clock_ms();
+
+  struct Timer {
+    std::int64_t interval_ms;
+    std::int64_t next_ms;
+    std::function<void(std::int64_t)> tick;
+  };
+
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
+  std::thread thread_;
+  std::atomic<bool> running_{false};
+  std::mutex mutex_;
+  std::vector<std::function<void()>> posted_;
+  std::vector<std::function<void()>> deferred_;
+  std::vector<std::shared_ptr<void>> retired_;
+  std::vector<Timer> timers_;
+  std::int64_t now_ms_ = 0;
+};
+
+}  // namespace eventstreams::streaming

@@ -1,0 +1,338 @@
+#include "streaming/hub.h"
+
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "pipeline/meta_rewriter.h"
+#include "streaming/chunked.h"
+#include "services/json_text.h"
+
+namespace eventstreams::streaming {
+namespace {
+
+// Bytes reserved in front of each group buffer for the chunk-size line ("%x\r\n").
+constexpr std::size_t kChunkHeaderRoom = 10;
+// Batches read per pump before yielding to the rest of the loop.
+constexpr int kBatchesPerPump = 8;
+
+// Writes "<hex size>\r\n" right-aligned into the reserved room; returns where it starts.
+std::size_t write_chunk_header(std::string& buf, std::size_t payload_size) {
+  const std::string line = chunk_size_line(payload_size);
+  const std::size_t start = kChunkHeaderRoom - line.size();
+  buf.replace(start, line.size(), line);
+  return start;
+}
+
+SharedBytes shared_chunk(std::string_view payload) {
+  return std::make_shared<const std::string>(make_chunk(payload));
+}
+
+}  // namespace
+
+struct Hub::Group {
+  std::string key;
+  std::size_t encoder_index = 0;
+  std::unique_ptr<Encoder> encoder;
+  std::vector<std::unique_ptr<Transform>> transforms;
+  std::vector<std::shared_ptr<ClientConnection>> members;
+  SharedBytes heartbeat_chunk;
+  EventBatch scratch;  // a copy of the batch for this group's transforms
+  std::vector<EncodedFrame> frames;
+  Counter* events_sent = nullptr;
+  Counter* bytes_sent = nullptr;
+  std::atomic<std::int64_t>* connected = nullptr;
+};
+
+Hub::Hub(EventLoop& loop, const HubEnvironment& env, std::string key, bool live,
+         std::unique_ptr<SourceReader> reader, const std::vector<PartitionStart>& starts,
+         std::string cluster_id, EmptyCallback on_empty)
+    : loop_(loop),
+      env_(env),
+      key_(std::move(key)),
+      live_(live),
+      reader_(std::move(reader)),
+      ids_(starts, std::move(cluster_id)),
+      on_empty_(std::move(on_empty)) {
+  invalid_events_ = env_.metrics->counter("eventstreams_events_invalid_total",
+                                          "Kafka messages skipped because they are not JSON objects");
+}
+
+Hub::~Hub() {
+  if (watching_ && reader_) loop_.unwatch(reader_->notify_fd());
+}
+
+void Hub::start() {
+  const int fd = reader_->notify_fd();
+  if (fd >= 0) {
+    loop_.watch(fd, EPOLLIN, this);
+    watching_ = true;
+  }
+  pump();  // events may already be queued
+}
+
+Hub::Group& Hub::group_for(StreamPlan& plan) {
+  for (auto& g : groups_) {
+    if (g->key == plan.group_key) return *g;
+  }
+  auto g = std::make_unique<Group>();
+  g->key = plan.group_key;
+  g->encoder_index = plan.encoder_index;
+  const EncoderEntry& enc = env_.encoders[plan.encoder_index];
+  g->encoder = enc.factory->create();
+  g->transforms = std::move(plan.transforms);
+  std::string hb;
+  g->encoder->heartbeat(hb);
+  g->heartbeat_chunk = shared_chunk(hb);
+  std::string labels = "stream=";
+  services::append_json_string(labels, plan.client.streams);
+  labels += ",format=";
+  services::append_json_string(labels, enc.name);
+  g->events_sent = env_.metrics->counter("eventstreams_events_sent_total",
+                                         "Events sent to clients", labels);
+  g->bytes_sent =
+      env_.metrics->counter("eventstreams_bytes_sent_total", "Bytes sent to clients", labels);
+  std::string stream_label = "stream=";
+  services::append_json_string(stream_label, plan.client.streams);
+  g->connected = env_.metrics->gauge("eventstreams_connected_clients", "Clients connected now",
+                                     stream_label);
+  wants_ids_ = wants_ids_ || enc.factory->wants_ids();
+  groups_.push_back(std::move(g));
+  return *groups_.back();
+}
+
+void Hub::join(std::shared_ptr<ClientConnection> connection, StreamPlan& plan) {
+  Group& g = group_for(plan);
+  connection->set_owner(this);
+  connection->group = &g;
+  connection->group_index = g.members.size();
+  g.members.push_back(connection);
+  g.connected->fetch_add(1);
+  ++members_;
+  log_client("client connected", *connection, "");
+  if (failed_) connection->finish();
+  if (paused_ && connection->pending_bytes() == 0) on_drained(*connection);
+}
+
+void Hub::log_client(const char* message, const ClientConnection& c, const std::string& extra) {
+  const ClientInfo& info = c.client();
+  std::string fields = "{\"request_id\":";
+  services::append_json_string(fields, info.request_id);
+  fields += ",\"client\":";
+  services::append_json_string(fields, info.address);
+  fields += ",\"user_agent\":";
+  services::append_json_string(fields, info.user_agent);
+  fields += ",\"streams\":";
+  services::append_json_string(fields, info.streams);
+  fields += ",\"shared\":";
+  fields += live_ ? "true" : "false";
+  fields += extra;
+  fields += "}";
+  env_.logger->log(LogLevel::kInfo, message, fields);
+}
+
+void Hub::on_io(std::uint32_t) {
+  // The notify fd only says "the queue became non-empty": drain it, then read until empty.
+  char buf[64];
+  while (::read(reader_->notify_fd(), buf, sizeof buf) > 0) {
+  }
+  if (!pump_scheduled_) pump();
+}
+
+void Hub::pump() {
+  pump_scheduled_ = false;
+  if (failed_ || paused_ || !reader_) return;
+  for (int i = 0; i < kBatchesPerPump; ++i) {
+    raw_.clear();
+    const SourceStatus status = reader_->poll(raw_, env_.batch_events);
+    if (!raw_.events.empty()) process(raw_);
+    if (!status.ok()) return fail(status);
+    if (raw_.events.size() < env_.batch_events) {
+      if (reader_->notify_fd() < 0) {
+        // A reader that cannot notify is polled again soon.
+        pump_scheduled_ = true;
+        loop_.defer([weak = weak_from_this()] {
+          if (auto self = weak.lock()) self->pump();
+        });
+      }
+      return;
+    }
+    if (paused_ || failed_) return;
+  }
+  // More may be waiting: continue after the rest of the loop had its turn.
+  pump_scheduled_ = true;
+  loop_.defer([weak = weak_from_this()] {
+    if (auto self = weak.lock()) self->pump();
+  });
+}
+
+void Hub::process(EventBatch& raw) {
+  // Rewrite each event once for every client: meta.topic/partition/offset/key (SPEC 2.1),
+  // compact JSON; ids computed once per event.
+  normalized_.clear();
+  if (normalized_.topics.size() != raw.topics.size()) normalized_.topics = raw.topics;
+  while (topic_slots_.size() < raw.topics.size()) {
+    topic_slots_.push_back(ids_.topic_slot(raw.topics[topic_slots_.size()]));
+  }
+  std::string& arena = normalized_.arena;
+  for (const Event& e : raw.events) {
+    Event out = e;
+    const std::string_view key = raw.key(e);
+    pipeline::MetaFields meta{raw.topic(e), e.partition, e.offset, e.has_key ? &key : nullptr};
+    const std::size_t start = arena.size();
+    if (!pipeline::rewrite_event(raw.value(e), meta, arena)) {
+      out.dropped = true;
+      out.value = {};
+      invalid_events_->add();
+      ++invalid_since_log_;
+    } else {
+      out.value = {static_cast<std::uint32_t>(start),
+                   static_cast<std::uint32_t>(arena.size() - start)};
+    }
+    out.key = {};
+    out.has_key = false;
+    ids_.advance(topic_slots_[e.topic], e.partition, e.offset, e.timestamp);
+    if (wants_ids_ && !out.dropped) {
+      const std::size_t id_start = arena.size();
+      ids_.append_id(arena);
+      out.id = {static_cast<std::uint32_t>(id_start),
+                static_cast<std::uint32_t>(arena.size() - id_start)};
+    }
+    normalized_.events.push_back(out);
+  }
+  if (invalid_since_log_ > 0 && loop_.now_ms() - last_invalid_log_ms_ >= 10000) {
+    // Once per burst, not once per message.
+    std::string fields = "{\"hub\":";
+    services::append_json_string(fields, key_);
+    fields += ",\"skipped\":" + std::to_string(invalid_since_log_) + "}";
+    env_.logger->log(LogLevel::kWarn, "skipped Kafka messages that are not JSON objects", fields);
+    last_invalid_log_ms_ = loop_.now_ms();
+    invalid_since_log_ = 0;
+  }
+  for (auto& g : groups_) {
+    if (g->members.empty()) continue;
+    if (g->transforms.empty()) {
+      deliver(*g, normalized_);
+    } else {
+      g->scratch.topics = normalized_.topics;
+      g->scratch.events = normalized_.events;
+      g->scratch.arena = normalized_.arena;
+      for (auto& t : g->transforms) t->apply(g->scratch);
+      deliver(*g, g->scratch);
+    }
+  }
+}
+
+void Hub::deliver(Group& g, const EventBatch& batch) {
+  auto buffer = std::make_shared<std::string>();
+  buffer->reserve(kChunkHeaderRoom + batch.arena.size() + batch.events.size() * 48 + 2);
+  buffer->append(kChunkHeaderRoom, ' ');
+  g.frames.clear();
+  g.encoder->encode(batch, *buffer, g.frames);
+  if (g.frames.empty()) return;
+  const std::size_t payload = buffer->size() - kChunkHeaderRoom;
+  const std::size_t start = write_chunk_header(*buffer, payload);
+  buffer->append("\r\n");
+  const std::size_t length = buffer->size() - start;
+  SharedBytes shared = std::move(buffer);
+
+  std::vector<ClientConnection*> too_slow;
+  for (auto& member : g.members) {
+    member->enqueue(shared, start, length);
+    member->events_sent += g.frames.size();
+    member->flush();
+    if (!member->open()) continue;
+    if (member->pending_bytes() > env_.client_buffer_bytes) {
+      too_slow.push_back(member.get());
+    } else if (!live_ && member->pending_bytes() > env_.client_buffer_bytes / 4) {
+      paused_ = true;  // a private hub waits for its client instead of buffering
+    }
+  }
+  g.events_sent->add(g.frames.size() * g.members.size());
+  g.bytes_sent->add(payload * g.members.size());
+  for (auto* c : too_slow) c->close("client too slow: unsent data over client_buffer_bytes");
+}
+
+void Hub::fail(const SourceStatus& status) {
+  failed_ = true;
+  std::string error = "{\"type\":\"kafka_error\",\"title\":\"Kafka Error\",\"detail\":";
+  services::append_json_string(error, status.message);
+  error += "}";
+  env_.logger->log(LogLevel::kError, "source error ends the streams of a hub",
+                   "{\"hub\":" + services::json_string(key_) +
+                       ",\"error\":" + services::json_string(status.message) + "}");
+  const bool had_members = members_ > 0;
+  // Copy: finishing a member may close it and shrink the list.
+  for (auto& g : groups_) {
+    std::string frame;
+    g->encoder->error(error, frame);
+    const SharedBytes chunk = shared_chunk(frame);
+    auto members = g->members;
+    for (auto& m : members) {
+      m->enqueue(chunk);
+      m->finish();
+    }
+  }
+  if (!had_members && on_empty_) on_empty_(*this);
+}
+
+void Hub::heartbeat(std::int64_t now_ms) {
+  // Groups whose clients all left go here, outside any iteration over groups_.
+  std::erase_if(groups_, [](const auto& g) { return g->members.empty(); });
+  if (env_.heartbeat_interval_ms <= 0) return;
+  for (auto& g : groups_) {
+    auto members = g->members;
+    for (auto& m : members) {
+      if (now_ms - m->last_send_ms() >= env_.heartbeat_interval_ms && m->pending_bytes() == 0) {
+        m->enqueue(g->heartbeat_chunk);
+        m->flush();
+      }
+    }
+  }
+}
+
+void Hub::shutdown() {
+  for (auto& g : groups_) {
+    auto members = g->members;
+    for (auto& m : members) {
+      m->finish();
+      if (m->open()) m->close("server shutdown");
+    }
+  }
+}
+
+void Hub::on_drained(ClientConnection&) {
+  if (paused_) {
+    paused_ = false;
+    if (!pump_scheduled_) {
+      pump_scheduled_ = true;
+      loop_.defer([weak = weak_from_this()] {
+        if (auto self = weak.lock()) self->pump();
+      });
+    }
+  }
+}
+
+void Hub::on_closed(ClientConnection& c) {
+  auto* g = static_cast<Group*>(c.group);
+  std::shared_ptr<ClientConnection> keep;
+  if (g && c.group_index < g->members.size() && g->members[c.group_index].get() == &c) {
+    keep = g->members[c.group_index];
+    std::swap(g->members[c.group_index], g->members.back());
+    g->members[c.group_index]->group_index = c.group_index;
+    g->members.pop_back();
+    g->connected->fetch_sub(1);
+    --members_;
+  }
+  const std::int64_t duration = loop_.now_ms() - c.client().connected_at_ms;
+  log_client("client disconnected", c,
+             ",\"reason\":" + services::json_string(c.close_reason) +
+                 ",\"duration_ms\":" + std::to_string(duration) +
+                 ",\"events_sent\":" + std::to_string(c.events_sent));
+  // The connection may be in the middle of its own call stack: free it after this iteration.
+  if (keep) loop_.retire(std::move(keep));
+  if (members_ == 0 && on_empty_) on_empty_(*this);
+}
+
+}  // namespace eventstreams::streaming

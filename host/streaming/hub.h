@@ -1,0 +1,105 @@
+// A hub reads one source reader and feeds every client attached to it.
+//
+// A *live* hub reads the head of a topic set and is shared by every client that asked for
+// those topics without a start position: one Kafka consumer, one JSON rewrite and one
+// encoding of each event however many clients receive it. A *private* hub serves one client
+// that starts in the past (since / Last-Event-ID) and pauses its reader while that client's
+// socket is full. Clients of a hub are split into groups by encoder, transforms and streams;
+// a group encodes each batch once into one buffer whose slices go to all its members.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "eventstreams/encoder.h"
+#include "eventstreams/source.h"
+#include "services/json_logger.h"
+#include "services/metrics_registry.h"
+#include "streaming/client_connection.h"
+#include "streaming/event_loop.h"
+#include "streaming/resume_ids.h"
+#include "streaming/stream_plan.h"
+
+namespace eventstreams::streaming {
+
+struct EncoderEntry {
+  EncoderFactory* factory;
+  std::string name;
+};
+
+// What every hub of an engine shares.
+struct HubEnvironment {
+  std::vector<EncoderEntry> encoders;
+  services::JsonLogger* logger = nullptr;
+  services::MetricsRegistry* metrics = nullptr;
+  std::int64_t heartbeat_interval_ms = 15000;
+  std::size_t client_buffer_bytes = 4 << 20;
+  std::size_t batch_events = 512;
+};
+
+class Hub final : public IoWatcher,
+                  public ConnectionOwner,
+                  public std::enable_shared_from_this<Hub> {
+ public:
+  // Called on the loop thread when the hub's last client left.
+  using EmptyCallback = std::function<void(Hub&)>;
+
+  Hub(EventLoop& loop, const HubEnvironment& env, std::string key, bool live,
+      std::unique_ptr<SourceReader> reader, const std::vector<PartitionStart>& starts,
+      std::string cluster_id, EmptyCallback on_empty);
+  ~Hub() override;
+
+  // Starts reading (watches the reader's notify fd).
+  void start();
+  // Adds a client; its headers and preamble are already sent.
+  void join(std::shared_ptr<ClientConnection> connection, StreamPlan& plan);
+  // Sends a heartbeat to clients idle for the configured interval.
+  void heartbeat(std::int64_t now_ms);
+  // Ends every stream cleanly (server shutdown).
+  void shutdown();
+
+  bool empty() const { return members_ == 0; }
+  bool live() const { return live_; }
+  bool failed() const { return failed_; }
+  const std::string& key() const { return key_; }
+
+  void on_io(std::uint32_t events) override;
+  void on_drained(ClientConnection& c) override;
+  void on_closed(ClientConnection& c) override;
+
+ private:
+  struct Group;
+  Group& group_for(StreamPlan& plan);
+  void pump();
+  void process(EventBatch& raw);
+  void deliver(Group& group, const EventBatch& batch);
+  void fail(const SourceStatus& status);
+  void log_client(const char* message, const ClientConnection& c, const std::string& extra);
+
+  EventLoop& loop_;
+  const HubEnvironment& env_;
+  const std::string key_;
+  const bool live_;
+  std::unique_ptr<SourceReader> reader_;
+  ResumeIds ids_;
+  EmptyCallback on_empty_;
+  std::vector<std::unique_ptr<Group>> groups_;
+  std::size_t members_ = 0;
+  bool wants_ids_ = false;
+  bool paused_ = false;
+  bool pump_scheduled_ = false;
+  bool failed_ = false;
+  bool watching_ = false;
+
+  EventBatch raw_;         // what the reader fills; its topic table lives as long as the reader
+  EventBatch normalized_;  // rewritten payloads and ids
+  std::vector<int> topic_slots_;  // raw_.topics index -> ResumeIds slot
+  std::string rewrite_scratch_;
+  Counter* invalid_events_ = nullptr;
+  std::int64_t last_invalid_log_ms_ = 0;
+  std::uint64_t invalid_since_log_ = 0;
+};
+
+}  // namespace eventstreams::streaming

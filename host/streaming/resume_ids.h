@@ -1,0 +1,60 @@
+// The SSE `id` of each event: every assigned partition's position (SPEC 2.1).
+//
+// A partition that delivered an event is named by {topic, partition, timestamp: ts + 1}; one
+// that has not, by the position it started from. Each entry also carries the exact next
+// offset and the marker of the cluster it came from, so a reconnect to the same cluster
+// resumes exactly; elsewhere the timestamp is used. Entries are kept as ready text and only
+// the partition that moved is rewritten, so building an id is one concatenation.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "streaming/stream_plan.h"
+
+namespace eventstreams::streaming {
+
+class ResumeIds {
+ public:
+  ResumeIds(const std::vector<PartitionStart>& partitions, std::string cluster_id);
+
+  // A topic's slot for advance(), or -1 when the topic is not assigned. Callers cache it per
+  // topic so the per-event path does no string look-up.
+  int topic_slot(std::string_view topic) const;
+
+  // Records that (topic slot, partition) delivered `offset` with `timestamp`. Unknown
+  // partitions (not assigned) are ignored.
+  void advance(int topic_slot, std::int32_t partition, std::int64_t offset,
+               std::int64_t timestamp);
+
+  // Appends the current id (a JSON array) to `out`.
+  void append_id(std::string& out) const;
+  std::string id() const {
+    std::string s;
+    append_id(s);
+    return s;
+  }
+
+  // The current positions, as starts for another hub (e.g. a client leaving this one).
+  std::vector<PartitionStart> positions() const;
+
+ private:
+  struct Entry {
+    std::string topic;
+    std::int32_t partition;
+    std::int64_t next_offset;
+    bool has_timestamp;
+    std::int64_t timestamp;  // the resume timestamp (event ts + 1, or the start time)
+    std::string text;
+  };
+  void render(Entry& e) const;
+
+  std::string cluster_id_;
+  std::vector<Entry> entries_;
+  std::vector<std::string> topics_;                        // by slot
+  std::vector<std::vector<std::size_t>> entry_by_partition_;  // by slot, then partition
+};
+
+}  // namespace eventstreams::streaming

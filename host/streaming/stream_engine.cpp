@@ -1,0 +1,193 @@
+#include "streaming/stream_engine.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <functional>
+
+namespace eventstreams::streaming {
+
+StreamEngine::Reservation& StreamEngine::Reservation::operator=(Reservation&& o) noexcept {
+  if (this != &o) {
+    release();
+    engine_ = o.engine_;
+    key_ = std::move(o.key_);
+    o.engine_ = nullptr;
+  }
+  return *this;
+}
+
+void StreamEngine::Reservation::release() {
+  if (engine_) {
+    engine_->release_reservation(key_);
+    engine_ = nullptr;
+  }
+}
+
+StreamEngine::StreamEngine(const EngineOptions& options, SourceFactory& source,
+                           std::vector<EncoderEntry> encoders, services::JsonLogger& logger,
+                           services::MetricsRegistry& metrics)
+    : options_(options), source_(source) {
+  env_.encoders = std::move(encoders);
+  env_.logger = &logger;
+  env_.metrics = &metrics;
+  env_.heartbeat_interval_ms = options.heartbeat_interval_ms;
+  env_.client_buffer_bytes = options.client_buffer_bytes;
+  env_.batch_events = options.batch_events;
+  const int n = std::max(1, options.loops);
+  for (int i = 0; i < n; ++i) {
+    auto state = std::make_unique<LoopState>();
+    state->loop = std::make_unique<EventLoop>();
+    loops_.push_back(std::move(state));
+  }
+}
+
+StreamEngine::~StreamEngine() { stop(); }
+
+void StreamEngine::start() {
+  cluster_id_ = source_.cluster_id();
+  const std::int64_t hb = options_.heartbeat_interval_ms;
+  const std::int64_t tick = hb > 0 ? std::clamp<std::int64_t>(hb / 2, 10, 1000) : 1000;
+  for (auto& state : loops_) {
+    LoopState* s = state.get();
+    s->loop->start();
+    s->loop->post([s, tick] {
+      s->loop->every(tick, [s](std::int64_t now) {
+        for (auto& [ptr, hub] : s->hubs) hub->heartbeat(now);
+      });
+    });
+  }
+}
+
+void StreamEngine::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  for (auto& state : loops_) {
+    LoopState* s = state.get();
+    s->loop->stop([this, s] {
+      // Copy: shutting a hub down may empty it and remove it from the map.
+      std::vector<std::shared_ptr<Hub>> hubs;
+      for (auto& [ptr, hub] : s->hubs) hubs.push_back(hub);
+      for (auto& hub : hubs) hub->shutdown();
+      s->hubs.clear();
+      std::lock_guard lock(live_mutex_);
+      std::erase_if(live_, [s](const auto& kv) { return kv.second.state == s; });
+    });
+  }
+}
+
+StreamEngine::LoopState& StreamEngine::loop_for_key(const std::string& key) {
+  return *loops_[std::hash<std::string>{}(key) % loops_.size()];
+}
+
+StreamEngine::LoopState& StreamEngine::next_loop() {
+  return *loops_[next_loop_.fetch_add(1) % loops_.size()];
+}
+
+bool StreamEngine::reserve_live_hub(const std::string& key, Reservation& reservation) {
+  std::lock_guard lock(live_mutex_);
+  auto it = live_.find(key);
+  if (it == live_.end() || !it->second.hub) return false;
+  ++it->second.pending;
+  reservation.release();
+  reservation.engine_ = this;
+  reservation.key_ = key;
+  return true;
+}
+
+void StreamEngine::release_reservation(const std::string& key) {
+  std::lock_guard lock(live_mutex_);
+  auto it = live_.find(key);
+  if (it == live_.end()) return;
+  if (--it->second.pending == 0) {
+    // The hub may have emptied while the reservation held it: let its loop decide.
+    LoopState* state = it->second.state;
+    std::weak_ptr<Hub> weak = it->second.hub;
+    state->loop->post([this, state, weak] {
+      if (auto hub = weak.lock(); hub && hub->empty()) on_hub_empty(*state, *hub);
+    });
+  }
+}
+
+std::size_t StreamEngine::live_hubs() const {
+  std::lock_guard lock(live_mutex_);
+  return live_.size();
+}
+
+void StreamEngine::attach(StreamPlan plan, int fd, Reservation reservation) {
+  // Sockets from the HTTP server are blocking; the loop needs them non-blocking, and events
+  // must not wait for Nagle's algorithm.
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  LoopState& state = plan.live ? loop_for_key(plan.hub_key) : next_loop();
+  auto shared_plan = std::make_shared<StreamPlan>(std::move(plan));
+  auto shared_res = std::make_shared<Reservation>(std::move(reservation));
+  state.loop->post([this, &state, shared_plan, fd, shared_res] {
+    attach_on_loop(state, *shared_plan, fd, *shared_res);
+  });
+}
+
+void StreamEngine::attach_on_loop(LoopState& state, StreamPlan& plan, int fd,
+                                  Reservation& reservation) {
+  EventLoop& loop = *state.loop;
+  plan.client.connected_at_ms = loop.now_ms();
+  auto connection = std::make_shared<ClientConnection>(loop, fd, plan.client, std::move(plan.slot));
+
+  std::shared_ptr<Hub> hub;
+  if (plan.live) {
+    std::lock_guard lock(live_mutex_);
+    auto it = live_.find(plan.hub_key);
+    if (it != live_.end() && it->second.hub) hub = it->second.hub;
+  }
+  if (!hub) {
+    if (!plan.reader) {
+      // A reserved hub cannot vanish, so this is a broken invariant.
+      connection->close("internal error: no reader for the stream");
+      return;
+    }
+    const bool live = plan.live;
+    hub = std::make_shared<Hub>(loop, env_, plan.hub_key, live, std::move(plan.reader),
+                                plan.partitions, cluster_id_,
+                                [this, &state](Hub& h) { on_hub_empty(state, h); });
+    state.hubs[hub.get()] = hub;
+    if (live) {
+      std::lock_guard lock(live_mutex_);
+      LiveEntry& entry = live_[plan.hub_key];
+      entry.hub = hub;
+      entry.state = &state;
+    } else {
+      private_hub_count_.fetch_add(1);
+    }
+    hub->join(connection, plan);
+    hub->start();
+  } else {
+    plan.reader.reset();  // another request created the hub meanwhile
+    hub->join(connection, plan);
+  }
+  reservation.release();
+  connection->flush();
+}
+
+void StreamEngine::on_hub_empty(LoopState& state, Hub& hub) {
+  if (!hub.empty()) return;
+  if (hub.live()) {
+    std::lock_guard lock(live_mutex_);
+    auto it = live_.find(hub.key());
+    if (it != live_.end() && it->second.hub.get() == &hub) {
+      if (it->second.pending > 0) return;  // a client is on its way to this hub
+      live_.erase(it);
+    }
+  }
+  auto it = state.hubs.find(&hub);
+  if (it == state.hubs.end()) return;
+  if (!hub.live()) private_hub_count_.fetch_sub(1);
+  // Destroyed after this iteration: the hub may be on the call stack.
+  state.loop->retire(std::move(it->second));
+  state.hubs.erase(it);
+}
+
+}  // namespace eventstreams::streaming

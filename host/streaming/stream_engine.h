@@ -1,0 +1,98 @@
+// The streaming engine: event loops that own client sockets once their headers are sent,
+// and the hubs that feed them (SPEC 2, 6; issue 4's scale design).
+//
+// HTTP handler threads validate a request, resolve where it starts, send the headers and
+// hand the socket over with attach(); from then on no pool thread serves the client.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "streaming/event_loop.h"
+#include "streaming/hub.h"
+#include "streaming/stream_plan.h"
+
+namespace eventstreams::streaming {
+
+struct EngineOptions {
+  int loops = 1;
+  std::int64_t heartbeat_interval_ms = 15000;
+  std::size_t client_buffer_bytes = 4 << 20;
+  std::size_t batch_events = 512;
+};
+
+class StreamEngine {
+ public:
+  StreamEngine(const EngineOptions& options, SourceFactory& source,
+               std::vector<EncoderEntry> encoders, services::JsonLogger& logger,
+               services::MetricsRegistry& metrics);
+  ~StreamEngine();
+
+  void start();
+  // Ends every stream cleanly, destroys every hub (and so every reader), stops the loops.
+  void stop();
+
+  // A promise to join an existing live hub: while held, the hub is not torn down.
+  class Reservation {
+   public:
+    Reservation() = default;
+    Reservation(Reservation&& o) noexcept : engine_(o.engine_), key_(std::move(o.key_)) {
+      o.engine_ = nullptr;
+    }
+    Reservation& operator=(Reservation&& o) noexcept;
+    ~Reservation() { release(); }
+    explicit operator bool() const { return engine_ != nullptr; }
+    void release();
+
+   private:
+    friend class StreamEngine;
+    StreamEngine* engine_ = nullptr;
+    std::string key_;
+  };
+
+  // From a handler thread: reserves the live hub of `key` if one runs (true), so the plan
+  // needs no reader of its own.
+  bool reserve_live_hub(const std::string& key, Reservation& reservation);
+
+  // From a handler thread: `fd` is the client's socket (headers sent), owned from now on.
+  void attach(StreamPlan plan, int fd, Reservation reservation);
+
+  // Hubs running now (live, private): for metrics and tests.
+  std::size_t live_hubs() const;
+  std::size_t private_hubs() const { return private_hub_count_.load(); }
+
+ private:
+  struct LoopState {
+    std::unique_ptr<EventLoop> loop;
+    std::unordered_map<Hub*, std::shared_ptr<Hub>> hubs;
+  };
+  struct LiveEntry {
+    std::shared_ptr<Hub> hub;  // set once the hub exists
+    LoopState* state = nullptr;
+    int pending = 0;
+  };
+
+  LoopState& loop_for_key(const std::string& key);
+  LoopState& next_loop();
+  void attach_on_loop(LoopState& state, StreamPlan& plan, int fd, Reservation& reservation);
+  void on_hub_empty(LoopState& state, Hub& hub);
+  void release_reservation(const std::string& key);
+
+  EngineOptions options_;
+  SourceFactory& source_;
+  HubEnvironment env_;
+  std::string cluster_id_;
+  std::vector<std::unique_ptr<LoopState>> loops_;
+  std::atomic<std::size_t> next_loop_{0};
+  mutable std::mutex live_mutex_;
+  std::map<std::string, LiveEntry> live_;
+  std::atomic<std::size_t> private_hub_count_{0};
+  bool stopped_ = false;
+};
+
+}  // namespace eventstreams::streaming

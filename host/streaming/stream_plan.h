@@ -1,0 +1,55 @@
+// What the HTTP layer hands the streaming engine once a request is validated and every
+// partition's start is known: the plan of one client's stream.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "eventstreams/encoder.h"
+#include "eventstreams/source.h"
+#include "eventstreams/transform.h"
+#include "streaming/connection_limiter.h"
+
+namespace eventstreams::streaming {
+
+// Where one partition starts, and what its resume id says before it delivers an event.
+struct PartitionStart {
+  std::string topic;
+  std::int32_t partition = 0;
+  std::int64_t offset = 0;                 // the next offset to read
+  std::optional<std::int64_t> timestamp;   // the time it started from, when known
+};
+
+struct ClientInfo {
+  std::string request_id;
+  std::string address;
+  std::string user_agent;
+  std::string streams;  // as requested, comma-separated
+  std::int64_t connected_at_ms = 0;
+};
+
+struct StreamPlan {
+  // Sorted, without duplicates.
+  std::vector<std::string> topics;
+  // True when every partition starts at the live head: the client may share a hub.
+  bool live = false;
+  // Key of the hub this plan may share (the topic set); set for live plans.
+  std::string hub_key;
+  // Sorted by (topic, partition). Empty for a live plan joining an existing hub.
+  std::vector<PartitionStart> partitions;
+  // The reader for a private hub, or for a live hub that does not exist yet.
+  std::unique_ptr<SourceReader> reader;
+
+  std::size_t encoder_index = 0;
+  // Clients with the same group key (encoder, transforms, streams) share every encoded byte.
+  std::string group_key;
+  std::vector<std::unique_ptr<Transform>> transforms;
+
+  ClientInfo client;
+  ConnectionSlot slot;
+};
+
+}  // namespace eventstreams::streaming

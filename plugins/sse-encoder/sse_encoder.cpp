@@ -1,0 +1,243 @@
+#include "sse_encoder.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <cstring>
+#include <exception>
+#include <utility>
+
+namespace eventstreams::sse {
+namespace {
+
+constexpr std::string_view kErrorPrefix = "sse encoder config: ";
+constexpr std::string_view kKnownKeys = "retry_ms, heartbeat_comment";
+
+// Bytes every event frame has besides its id and payload:
+// "event: message\n" + "id: " + "\n" + "data: " + "\n" + "\n".
+constexpr std::size_t kEventOverhead = 15 + 4 + 1 + 6 + 1 + 1;
+
+// Index of the first `c` in text[from..], or text.size() when there is none.
+inline std::size_t find_byte(std::string_view text, std::size_t from, char c) noexcept {
+  if (from >= text.size()) return text.size();
+  const void* hit = std::memchr(text.data() + from, c, text.size() - from);
+  return hit == nullptr ? text.size()
+                        : static_cast<std::size_t>(static_cast<const char*>(hit) - text.data());
+}
+
+inline bool has_line_break(std::string_view text) noexcept {
+  return find_byte(text, 0, '\n') != text.size() || find_byte(text, 0, '\r') != text.size();
+}
+
+// Appends `text` with every CR and LF replaced by a space, so it stays on one line.
+void append_single_line(std::string_view text, std::string& out) {
+  const std::size_t start = out.size();
+  out.append(text);
+  if (!has_line_break(text)) return;
+  for (std::size_t i = start; i < out.size(); ++i) {
+    if (out[i] == '\r' || out[i] == '\n') out[i] = ' ';
+  }
+}
+
+// Grows `v` geometrically so that `extra` more elements fit (reserve() alone may grow to the
+// exact size asked, which would make repeated calls quadratic).
+template <typename Container>
+void make_room(Container& v, std::size_t extra) {
+  const std::size_t need = v.size() + extra;
+  if (need > v.capacity()) v.reserve(std::max(need, v.capacity() * 2));
+}
+
+std::string json_text(const rapidjson::Value& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  value.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string quoted(std::string_view key) {
+  rapidjson::Value v(rapidjson::StringRef(key.data(), key.size()));
+  return json_text(v);
+}
+
+std::string describe(const rapidjson::Value& value) {
+  switch (value.GetType()) {
+    case rapidjson::kNullType:
+      return "null";
+    case rapidjson::kFalseType:
+    case rapidjson::kTrueType:
+      return "a boolean";
+    case rapidjson::kObjectType:
+      return "an object";
+    case rapidjson::kArrayType:
+      return "an array";
+    case rapidjson::kStringType:
+      return "a string";
+    case rapidjson::kNumberType:
+      return json_text(value);
+  }
+  return "an unknown value";
+}
+
+}  // namespace
+
+std::optional<SseConfig> parse_config(std::string_view config_json, std::string& error) {
+  SseConfig config;
+  if (config_json.find_first_not_of(" \t\r\n") == std::string_view::npos) return config;
+
+  rapidjson::Document doc;
+  doc.Parse(config_json.data(), config_json.size());
+  if (doc.HasParseError()) {
+    error = std::string(kErrorPrefix) + "invalid JSON at offset " +
+            std::to_string(doc.GetErrorOffset()) + ": " +
+            rapidjson::GetParseError_En(doc.GetParseError());
+    return std::nullopt;
+  }
+  if (doc.IsNull()) return config;
+  if (!doc.IsObject()) {
+    error = std::string(kErrorPrefix) + "expected a JSON object, got " + describe(doc);
+    return std::nullopt;
+  }
+  // Indexed rather than a range-for: RapidJSON 1.1's iterator comparison is ambiguous in C++20
+  // (clang -Wambiguous-reversed-operator).
+  const auto members = doc.MemberBegin();
+  for (rapidjson::SizeType i = 0; i < doc.MemberCount(); ++i) {
+    const auto& member = members[i];
+    const std::string_view key(member.name.GetString(), member.name.GetStringLength());
+    const rapidjson::Value& value = member.value;
+    if (key == "retry_ms") {
+      if (!value.IsUint64()) {
+        error = std::string(kErrorPrefix) + "\"retry_ms\" must be a non-negative integer, got " +
+                describe(value);
+        return std::nullopt;
+      }
+      config.retry_ms = value.GetUint64();
+    } else if (key == "heartbeat_comment") {
+      if (!value.IsString()) {
+        error = std::string(kErrorPrefix) + "\"heartbeat_comment\" must be a string, got " +
+                describe(value);
+        return std::nullopt;
+      }
+      const std::string_view text(value.GetString(), value.GetStringLength());
+      if (has_line_break(text)) {
+        error = std::string(kErrorPrefix) + "\"heartbeat_comment\" must not contain line breaks";
+        return std::nullopt;
+      }
+      config.heartbeat_comment = std::string(text);
+    } else {
+      error = std::string(kErrorPrefix) + "unknown key " + quoted(key) +
+              " (known keys: " + std::string(kKnownKeys) + ")";
+      return std::nullopt;
+    }
+  }
+  return config;
+}
+
+void append_data_lines(std::string_view text, std::string& out) {
+  const std::size_t n = text.size();
+  // Next LF and next CR at or after `start`; each is searched again only once passed, so the
+  // payload is scanned once in total.
+  std::size_t next_lf = find_byte(text, 0, '\n');
+  std::size_t next_cr = find_byte(text, 0, '\r');
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t end = std::min(next_lf, next_cr);
+    out.append("data: ");
+    out.append(text.data() + start, end - start);
+    out.push_back('\n');
+    if (end == n) return;
+    start = end + 1;
+    if (text[end] == '\r' && start < n && text[start] == '\n') ++start;  // CRLF: one break
+    if (next_lf < start) next_lf = find_byte(text, start, '\n');
+    if (next_cr < start) next_cr = find_byte(text, start, '\r');
+  }
+}
+
+void SseEncoder::preamble(std::string& out) noexcept {
+  out.append(fixed_->preamble);
+}
+
+void SseEncoder::encode(const EventBatch& batch, std::string& out,
+                        std::vector<EncodedFrame>& frames) noexcept {
+  // One growth of `out` and `frames` for the usual batch of one-line payloads.
+  std::size_t estimate = 0;
+  std::size_t kept = 0;
+  for (const Event& e : batch.events) {
+    if (e.dropped) continue;
+    estimate += kEventOverhead + e.id.length + e.value.length;
+    ++kept;
+  }
+  make_room(out, estimate);
+  make_room(frames, kept);
+
+  for (std::size_t i = 0; i < batch.events.size(); ++i) {
+    const Event& e = batch.events[i];
+    if (e.dropped) continue;
+    const std::size_t start = out.size();
+    out.append("event: message\n");
+    const std::string_view id = batch.id(e);
+    if (!id.empty()) {
+      out.append("id: ");
+      // Ids are compact JSON from the host and never contain raw line breaks; should one slip
+      // in, it must not end the field (JSON treats the space the same way).
+      append_single_line(id, out);
+      out.push_back('\n');
+    }
+    append_data_lines(batch.value(e), out);
+    out.push_back('\n');
+    frames.push_back(EncodedFrame{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(start),
+                                  static_cast<std::uint32_t>(out.size() - start)});
+  }
+}
+
+void SseEncoder::heartbeat(std::string& out) noexcept {
+  out.append(fixed_->heartbeat);
+}
+
+void SseEncoder::error(std::string_view error_json, std::string& out) noexcept {
+  out.append("event: error\n");
+  append_data_lines(error_json, out);
+  out.push_back('\n');
+}
+
+SseEncoderFactory::SseEncoderFactory(const SseConfig& config) {
+  auto fixed = std::make_shared<SseFixedFrames>();
+  fixed->preamble = ":ok\n\n";
+  if (config.retry_ms) {
+    fixed->preamble += "retry: " + std::to_string(*config.retry_ms) + "\n\n";
+  }
+  fixed->heartbeat = ":" + config.heartbeat_comment + "\n\n";
+  fixed_ = std::move(fixed);
+}
+
+std::unique_ptr<Encoder> SseEncoderFactory::create() noexcept {
+  try {
+    return std::make_unique<SseEncoder>(fixed_);
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+std::unique_ptr<EncoderFactory> create_factory(const PluginContext& context,
+                                               std::string& error) noexcept {
+  try {
+    std::optional<SseConfig> config = parse_config(context.config_json, error);
+    if (!config) return nullptr;
+    return std::make_unique<SseEncoderFactory>(*config);
+  } catch (const std::exception& e) {
+    try {
+      error = std::string("sse encoder: ") + e.what();
+    } catch (...) {
+    }
+  } catch (...) {
+    try {
+      error = "sse encoder: unknown error";
+    } catch (...) {
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace eventstreams::sse
