@@ -237,20 +237,26 @@ void Hub::deliver(Group& g, const EventBatch& batch) {
   const std::size_t length = buffer->size() - start;
   SharedBytes shared = std::move(buffer);
 
+  // A snapshot: a write may find a client gone, and closing it removes it from g.members.
+  // Closed connections are only retired, so the pointers stay valid through this loop.
+  std::vector<ClientConnection*>& targets = delivery_targets_;
+  targets.clear();
+  for (auto& member : g.members) targets.push_back(member.get());
+  const std::size_t receivers = targets.size();
   std::vector<ClientConnection*> too_slow;
-  for (auto& member : g.members) {
+  for (ClientConnection* member : targets) {
     member->enqueue(shared, start, length);
     member->events_sent += g.frames.size();
     member->flush();
     if (!member->open()) continue;
     if (member->pending_bytes() > env_.client_buffer_bytes) {
-      too_slow.push_back(member.get());
+      too_slow.push_back(member);
     } else if (!live_ && member->pending_bytes() > env_.client_buffer_bytes / 4) {
       paused_ = true;  // a private hub waits for its client instead of buffering
     }
   }
-  g.events_sent->add(g.frames.size() * g.members.size());
-  g.bytes_sent->add(payload * g.members.size());
+  g.events_sent->add(g.frames.size() * receivers);
+  g.bytes_sent->add(payload * receivers);
   for (auto* c : too_slow) c->close("client too slow: unsent data over client_buffer_bytes");
 }
 

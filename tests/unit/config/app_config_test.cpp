@@ -1,0 +1,105 @@
+// Config validation (issue 2 item 2): unknown keys, wrong types, defaults, relative paths.
+#include <gtest/gtest.h>
+
+#include "config/app_config.h"
+#include "config/config_error.h"
+
+namespace eventstreams::config {
+namespace {
+
+AppConfig parse(const std::string& yaml) { return parse_app_config(YAML::Load(yaml), "/etc/es"); }
+
+std::string error_of(const std::string& yaml) {
+  try {
+    parse(yaml);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(AppConfig, MinimalConfigGetsDefaults) {
+  const AppConfig c = parse("stream_config_uri: streams.yaml\nkafka: {embedded: true}\n");
+  EXPECT_EQ(c.port, 8092);
+  EXPECT_EQ(c.interface, "0.0.0.0");
+  EXPECT_EQ(c.stream_config_uri, "/etc/es/streams.yaml");  // relative to the config file
+  EXPECT_EQ(c.heartbeat_interval_ms, 15000);
+  EXPECT_EQ(c.plugins.source, "kafka");
+  EXPECT_EQ(c.plugins.encoders, (std::vector<std::string>{"sse", "ndjson"}));
+  EXPECT_TRUE(c.plugins.directories.empty());
+  EXPECT_FALSE(c.allowed_streams.has_value());
+}
+
+TEST(AppConfig, KeepsTheOriginalKeyNames) {
+  const AppConfig c = parse(R"(
+port: 6927
+interface: 127.0.0.1
+stream_config_uri: /abs/streams.yaml
+stream_config_object_path: a.b
+stream_config_defaults: {description: x}
+allowed_streams: [one, two]
+kafka: {metadata.broker.list: "localhost:9092"}
+heartbeat_interval_ms: 5000
+plugins:
+  directories: [/opt/p]
+  source: kafka
+  encoders: [sse]
+  transforms: [redaction]
+  config: {redaction: {x: 1}}
+)");
+  EXPECT_EQ(c.port, 6927);
+  EXPECT_EQ(c.interface, "127.0.0.1");
+  EXPECT_EQ(c.stream_config_uri, "/abs/streams.yaml");
+  EXPECT_EQ(c.stream_config_object_path, "a.b");
+  EXPECT_EQ(c.stream_config_defaults["description"].Scalar(), "x");
+  EXPECT_EQ(*c.allowed_streams, (std::vector<std::string>{"one", "two"}));
+  EXPECT_EQ(c.kafka["metadata.broker.list"].Scalar(), "localhost:9092");
+  EXPECT_EQ(c.heartbeat_interval_ms, 5000);
+  EXPECT_EQ(c.plugins.directories, (std::vector<std::string>{"/opt/p"}));
+  EXPECT_EQ(c.plugins.transforms, (std::vector<std::string>{"redaction"}));
+  EXPECT_EQ(c.plugins.config.at("redaction")["x"].Scalar(), "1");
+}
+
+TEST(AppConfig, UrlsAreNotMadeRelative) {
+  EXPECT_EQ(parse("stream_config_uri: http://h/s.yaml\nkafka: {}\n").stream_config_uri,
+            "http://h/s.yaml");
+}
+
+TEST(AppConfig, UnknownKeyIsNamed) {
+  EXPECT_EQ(error_of("stream_config_uri: s\nkafka: {}\nprot: 1\n"), "config key 'prot': unknown key");
+  EXPECT_EQ(error_of("stream_config_uri: s\nkafka: {}\nplugins: {dirs: []}\n"),
+            "config key 'plugins.dirs': unknown key");
+}
+
+TEST(AppConfig, WrongTypesAreNamed) {
+  EXPECT_EQ(error_of("stream_config_uri: s\nkafka: {}\nport: abc\n"),
+            "config key 'port': expected an integer, got 'abc'");
+  EXPECT_EQ(error_of("stream_config_uri: s\nkafka: {}\nport: 70000\n"),
+            "config key 'port': must be between 0 and 65535");
+  EXPECT_EQ(error_of("stream_config_uri: s\nkafka: []\n"),
+            "config key 'kafka': expected a map, got a list");
+  EXPECT_EQ(error_of("stream_config_uri: s\nkafka: {}\nallowed_streams: x\n"),
+            "config key 'allowed_streams': expected a list of strings, got a scalar");
+  EXPECT_EQ(error_of("stream_config_uri: [a]\nkafka: {}\n"),
+            "config key 'stream_config_uri': expected a string, got a list");
+  EXPECT_EQ(error_of("stream_config_uri: s\nkafka: {}\nlog_level: loud\n"),
+            "config key 'log_level': must be one of debug, info, warn, error");
+}
+
+TEST(AppConfig, RequiredKeys) {
+  EXPECT_EQ(error_of("kafka: {}\n"), "config key 'stream_config_uri': is required");
+  EXPECT_EQ(error_of("stream_config_uri: s\n"), "config key 'kafka': is required");
+  EXPECT_EQ(error_of("- a\n- b\n"), "config: the document must be a map of keys");
+}
+
+TEST(AppConfig, UnreadableFileIsNamed) {
+  try {
+    load_app_config("/nonexistent/eventstreams.yaml");
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), "config file '/nonexistent/eventstreams.yaml': cannot be read");
+  }
+}
+
+}  // namespace
+}  // namespace eventstreams::config

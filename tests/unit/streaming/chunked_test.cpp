@@ -1,0 +1,17 @@
+#include <gtest/gtest.h>
+
+#include "streaming/chunked.h"
+
+namespace eventstreams::streaming {
+namespace {
+
+TEST(Chunked, SizeLineIsLowercaseHex) {
+  EXPECT_EQ(chunk_size_line(0), "0\r\n");
+  EXPECT_EQ(chunk_size_line(255), "ff\r\n");
+  EXPECT_EQ(chunk_size_line(4096), "1000\r\n");
+}
+
+TEST(Chunked, WholeChunk) { EXPECT_EQ(make_chunk(":ok\n\n"), "5\r\n:ok\n\n\r\n"); }
+
+}  // namespace
+}  // namespace eventstreams::streaming

@@ -1,0 +1,322 @@
+// The streaming engine over real sockets with an in-memory source: shared live hubs, one
+// encoding per event, invalid events skipped, slow clients dropped, errors ending streams,
+// heartbeats, and readers released when clients leave.
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "sse_encoder.h"
+#include "streaming/chunked.h"
+#include "streaming/stream_engine.h"
+
+namespace eventstreams::streaming {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct RawMessage {
+  std::string topic;
+  std::int32_t partition;
+  std::int64_t offset;
+  std::int64_t timestamp;
+  std::string value;
+};
+
+// A source whose readers deliver whatever the test pushes, and can be made to fail.
+class FakeSource final : public SourceFactory {
+ public:
+  class Reader final : public SourceReader {
+   public:
+    explicit Reader(FakeSource& src) : src_(src), fd_(eventfd(0, EFD_NONBLOCK)) { ++src_.open_; }
+    ~Reader() override {
+      close(fd_);
+      --src_.open_;
+    }
+    int notify_fd() const noexcept override { return fd_; }
+    SourceStatus poll(EventBatch& batch, std::size_t max) noexcept override {
+      std::lock_guard lock(src_.mutex_);
+      if (!src_.error_.empty()) return {SourceStatus::Code::kError, src_.error_};
+      while (next_ < src_.log_.size() && batch.events.size() < max) {
+        const RawMessage& m = src_.log_[next_++];
+        Event e;
+        auto it = std::find(batch.topics.begin(), batch.topics.end(), m.topic);
+        if (it == batch.topics.end()) {
+          batch.topics.push_back(m.topic);
+          it = batch.topics.end() - 1;
+        }
+        e.topic = static_cast<std::uint32_t>(it - batch.topics.begin());
+        e.partition = m.partition;
+        e.offset = m.offset;
+        e.timestamp = m.timestamp;
+        e.value = batch.store(m.value);
+        batch.events.push_back(e);
+      }
+      return {};
+    }
+    void notify() {
+      const std::uint64_t one = 1;
+      [[maybe_unused]] auto n = write(fd_, &one, sizeof one);
+    }
+
+   private:
+    FakeSource& src_;
+    int fd_;
+    std::size_t next_ = 0;
+  };
+
+  SourceStatus start(const std::vector<std::string>&) noexcept override { return {}; }
+  SourceStatus describe(const std::vector<std::string>&, std::vector<TopicPartitions>&,
+                        int) noexcept override {
+    return {};
+  }
+  SourceStatus resolve(const std::vector<StartSpec>&, std::vector<StartPosition>&,
+                       int) noexcept override {
+    return {};
+  }
+  SourceStatus open(const std::vector<StartPosition>&,
+                    std::unique_ptr<SourceReader>& out) noexcept override {
+    auto r = std::make_unique<Reader>(*this);
+    std::lock_guard lock(mutex_);
+    readers_.push_back(r.get());
+    out = std::move(r);
+    return {};
+  }
+  std::string cluster_id() const noexcept override { return "fake"; }
+  bool healthy(int) noexcept override { return true; }
+  std::size_t open_readers() const noexcept override { return open_.load(); }
+
+  void push(RawMessage m) {
+    std::lock_guard lock(mutex_);
+    log_.push_back(std::move(m));
+    notify_all();
+  }
+  void fail(std::string message) {
+    std::lock_guard lock(mutex_);
+    error_ = std::move(message);
+    notify_all();
+  }
+
+ private:
+  // Readers are notified under the mutex; a destroyed reader is never notified because the
+  // engine destroys it only after its last client left, which the tests wait for.
+  void notify_all() {
+    for (auto* r : readers_) {
+      if (open_.load() > 0) r->notify();
+    }
+  }
+  std::mutex mutex_;
+  std::vector<RawMessage> log_;
+  std::vector<Reader*> readers_;
+  std::string error_;
+  std::atomic<int> open_{0};
+};
+
+// The client side of a socket pair.
+class Client {
+ public:
+  explicit Client(int fd) : fd_(fd) {}
+  ~Client() { close_now(); }
+  void close_now() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  // Reads until `received` contains `needle` or the deadline passes.
+  bool wait_for(const std::string& needle, std::chrono::milliseconds timeout = 5s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (received.find(needle) == std::string::npos) {
+      if (!read_some(deadline)) return false;
+    }
+    return true;
+  }
+  // Reads until the peer closes.
+  bool wait_eof(std::chrono::milliseconds timeout = 5s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!eof) {
+      if (!read_some(deadline)) return eof;
+    }
+    return true;
+  }
+  std::string received;
+  bool eof = false;
+
+ private:
+  bool read_some(std::chrono::steady_clock::time_point deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+    char buf[65536];
+    const ssize_t n = ::read(fd_, buf, sizeof buf);
+    if (n <= 0) {
+      eof = true;
+      return false;
+    }
+    received.append(buf, static_cast<std::size_t>(n));
+    return true;
+  }
+  int fd_;
+};
+
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override { make_engine(1 << 20, 0); }
+  void TearDown() override { engine_.reset(); }
+
+  void make_engine(std::size_t buffer, std::int64_t heartbeat_ms) {
+    engine_.reset();
+    std::string error;
+    encoder_ = std::make_unique<sse::SseEncoderFactory>(sse::SseConfig{});
+    EngineOptions opt;
+    opt.loops = 1;
+    opt.client_buffer_bytes = buffer;
+    opt.heartbeat_interval_ms = heartbeat_ms;
+    engine_ = std::make_unique<StreamEngine>(opt, source_, std::vector<EncoderEntry>{{encoder_.get(), "sse"}},
+                                             logger_, metrics_);
+    engine_->start();
+  }
+
+  // Attaches a live client of topic "t" (one partition); returns its end of the socket.
+  std::unique_ptr<Client> attach_live(int sndbuf = 0) {
+    int sv[2];
+    EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    if (sndbuf > 0) {
+      setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+      setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &sndbuf, sizeof sndbuf);
+    }
+    StreamPlan plan;
+    plan.topics = {"t"};
+    plan.live = true;
+    plan.hub_key = "t";
+    plan.group_key = "sse|s";
+    plan.client.streams = "s";
+    StreamEngine::Reservation reservation;
+    if (!engine_->reserve_live_hub("t", reservation)) {
+      plan.partitions = {{"t", 0, 0, 1000}};
+      std::vector<StartPosition> pos{{"t", 0, 0, false}};
+      source_.open(pos, plan.reader);
+    }
+    engine_->attach(std::move(plan), sv[0], std::move(reservation));
+    return std::make_unique<Client>(sv[1]);
+  }
+
+  bool wait_connected(std::int64_t n) {
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (metrics_.value("eventstreams_connected_clients", "stream=\"s\"") != n) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(2ms);
+    }
+    return true;
+  }
+
+  bool wait_readers(std::size_t n) {
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (source_.open_readers() != n) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(5ms);
+    }
+    return true;
+  }
+
+  FakeSource source_;
+  services::JsonLogger logger_{LogLevel::kError};
+  services::MetricsRegistry metrics_;
+  std::unique_ptr<sse::SseEncoderFactory> encoder_;
+  std::unique_ptr<StreamEngine> engine_;
+};
+
+TEST_F(EngineTest, LiveClientsShareOneReaderAndReceiveTheSameBytes) {
+  auto a = attach_live();
+  ASSERT_TRUE(wait_readers(1));
+  auto b = attach_live();
+  // A live client gets what arrives after it joined: wait until both have.
+  ASSERT_TRUE(wait_connected(2));
+  source_.push({"t", 0, 0, 1700000000000, R"({"x": 1})"});
+  const std::string frame =
+      "event: message\n"
+      R"(id: [{"topic":"t","partition":0,"timestamp":1700000000001,"offset":1,"cluster":"fake"}])"
+      "\n"
+      R"(data: {"x":1,"meta":{"topic":"t","partition":0,"offset":0}})"
+      "\n\n";
+  ASSERT_TRUE(a->wait_for(frame)) << a->received;
+  ASSERT_TRUE(b->wait_for(frame)) << b->received;
+  EXPECT_EQ(source_.open_readers(), 1u);
+  EXPECT_EQ(engine_->live_hubs(), 1u);
+  // The frame travels as one chunk of its own size.
+  EXPECT_NE(a->received.find(make_chunk(frame)), std::string::npos);
+}
+
+TEST_F(EngineTest, ClientsLeavingReleaseTheReader) {
+  auto a = attach_live();
+  auto b = attach_live();
+  ASSERT_TRUE(wait_connected(2));
+  source_.push({"t", 0, 0, 1, "{}"});
+  ASSERT_TRUE(a->wait_for("data: "));
+  ASSERT_TRUE(b->wait_for("data: "));
+  a->close_now();
+  source_.push({"t", 0, 1, 2, "{}"});  // the write to the closed client notices it left
+  ASSERT_TRUE(b->wait_for("\"offset\":1}}")) << b->received;
+  EXPECT_EQ(source_.open_readers(), 1u);
+  b->close_now();
+  EXPECT_TRUE(wait_readers(0));
+  EXPECT_EQ(engine_->live_hubs(), 0u);
+}
+
+TEST_F(EngineTest, EventsThatAreNotJsonObjectsAreSkippedAndCounted) {
+  auto a = attach_live();
+  ASSERT_TRUE(wait_readers(1));
+  source_.push({"t", 0, 0, 10, "not json"});
+  source_.push({"t", 0, 1, 20, "[1,2]"});
+  source_.push({"t", 0, 2, 30, R"({"ok":true})"});
+  ASSERT_TRUE(a->wait_for("data: {\"ok\":true"));
+  EXPECT_EQ(a->received.find("not json"), std::string::npos);
+  EXPECT_EQ(a->received.find("[1,2]"), std::string::npos);
+  EXPECT_NE(a->received.find(R"("timestamp":31,"offset":3)"), std::string::npos);
+  EXPECT_EQ(metrics_.value("eventstreams_events_invalid_total"), 2);
+}
+
+TEST_F(EngineTest, SourceErrorBecomesAnErrorEventThenTheStreamEnds) {
+  auto a = attach_live();
+  ASSERT_TRUE(wait_readers(1));
+  source_.fail("broker said no");
+  ASSERT_TRUE(a->wait_eof());
+  EXPECT_NE(a->received.find("event: error\ndata: {\"type\":\"kafka_error\""), std::string::npos)
+      << a->received;
+  EXPECT_NE(a->received.find("broker said no"), std::string::npos);
+  // The chunked body is terminated properly.
+  EXPECT_EQ(a->received.substr(a->received.size() - 5), "0\r\n\r\n");
+  EXPECT_TRUE(wait_readers(0));
+}
+
+TEST_F(EngineTest, IdleClientsGetHeartbeats) {
+  make_engine(1 << 20, 50);
+  auto a = attach_live();
+  EXPECT_TRUE(a->wait_for(make_chunk(":heartbeat\n\n"))) << a->received;
+}
+
+TEST_F(EngineTest, SlowClientIsDroppedWithoutStallingOthers) {
+  make_engine(64 * 1024, 0);
+  auto slow = attach_live(4096);
+  auto fast = attach_live();
+  ASSERT_TRUE(wait_connected(2));
+  const std::string payload = "{\"pad\":\"" + std::string(2000, 'x') + "\"}";
+  for (int i = 0; i < 400; ++i) {
+    source_.push({"t", 0, i, i, payload});
+    if (i % 50 == 0) fast->wait_for("\"offset\":" + std::to_string(i) + "}}");
+  }
+  ASSERT_TRUE(fast->wait_for("\"offset\":399}}"));
+  // The slow client never read: it was cut off once over its bound, not kept growing.
+  EXPECT_TRUE(slow->wait_eof());
+  EXPECT_LT(slow->received.size(), 400u * 2000u);
+}
+
+}  // namespace
+}  // namespace eventstreams::streaming
