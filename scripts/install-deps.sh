@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages the build, the server and the tests need (idempotent: only
+# what is missing is installed). Java 17 and Maven fetch and run the Kafka broker for tests.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libpoco-dev librdkafka-dev libyaml-cpp-dev libboost-dev libgtest-dev libgmock-dev
+  rapidjson-dev
+  openjdk-17-jre-headless maven kcat
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# A JDK from elsewhere (e.g. a Temurin install) serves as well as Debian's JRE.
+if command -v java >/dev/null 2>&1; then
+  missing=("${missing[@]/openjdk-17-jre-headless/}")
+fi
+if command -v mvn >/dev/null 2>&1; then
+  missing=("${missing[@]/maven/}")
+fi
+read -r -a missing <<<"${missing[*]}"
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
