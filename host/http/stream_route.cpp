@@ -116,10 +116,9 @@ ParsedRequest parse_request(const ServerContext& ctx, Poco::Net::HTTPServerReque
 }
 
 // The start of every partition: the Last-Event-ID entry naming it, else `since`, else the end.
-std::vector<StartSpec> start_specs(const ServerContext& ctx, const ParsedRequest& r,
+std::vector<StartSpec> start_specs(const std::string& cluster, const ParsedRequest& r,
                                    const std::vector<TopicPartitions>& layout) {
   std::vector<StartSpec> specs;
-  const std::string cluster = ctx.plugins->source->cluster_id();
   for (const auto& t : layout) {
     for (std::int32_t p = 0; p < t.partitions; ++p) {
       StartSpec s{t.topic, p, StartSpec::Kind::kLatest, 0};
@@ -255,7 +254,9 @@ void StreamRoute::handleRequest(Poco::Net::HTTPServerRequest& request,
     if (auto s = source.describe(parsed.topics, layout, timeout); !s.ok()) {
       throw Refusal{from_source(s)};
     }
-    const std::vector<StartSpec> specs = start_specs(ctx_, parsed, layout);
+    // Known once metadata arrived, which describe() just made sure of.
+    plan.cluster_id = source.cluster_id();
+    const std::vector<StartSpec> specs = start_specs(plan.cluster_id, parsed, layout);
     plan.live = !parsed.since && parsed.last_event_id.empty();
     plan.hub_key = join(parsed.topics, ",");
     if (!plan.live) plan.hub_key = "private:" + plan.hub_key;

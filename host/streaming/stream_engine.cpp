@@ -48,7 +48,6 @@ StreamEngine::StreamEngine(const EngineOptions& options, SourceFactory& source,
 StreamEngine::~StreamEngine() { stop(); }
 
 void StreamEngine::start() {
-  cluster_id_ = source_.cluster_id();
   const std::int64_t hb = options_.heartbeat_interval_ms;
   const std::int64_t tick = hb > 0 ? std::clamp<std::int64_t>(hb / 2, 10, 1000) : 1000;
   for (auto& state : loops_) {
@@ -151,7 +150,7 @@ void StreamEngine::attach_on_loop(LoopState& state, StreamPlan& plan, int fd,
     }
     const bool live = plan.live;
     hub = std::make_shared<Hub>(loop, env_, plan.hub_key, live, std::move(plan.reader),
-                                plan.partitions, cluster_id_,
+                                plan.partitions, plan.cluster_id,
                                 [this, &state](Hub& h) { on_hub_empty(state, h); });
     state.hubs[hub.get()] = hub;
     if (live) {

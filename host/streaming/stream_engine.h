@@ -86,7 +86,6 @@ class StreamEngine {
   EngineOptions options_;
   SourceFactory& source_;
   HubEnvironment env_;
-  std::string cluster_id_;
   std::vector<std::unique_ptr<LoopState>> loops_;
   std::atomic<std::size_t> next_loop_{0};
   mutable std::mutex live_mutex_;

@@ -40,6 +40,8 @@ struct StreamPlan {
   std::string hub_key;
   // Sorted by (topic, partition). Empty for a live plan joining an existing hub.
   std::vector<PartitionStart> partitions;
+  // The marker of the cluster the reader reads, for exact-resume ids ("" when unknown).
+  std::string cluster_id;
   // The reader for a private hub, or for a live hub that does not exist yet.
   std::unique_ptr<SourceReader> reader;
 
