@@ -268,7 +268,6 @@ void Hub::fail(const SourceStatus& status) {
   env_.logger->log(LogLevel::kError, "source error ends the streams of a hub",
                    "{\"hub\":" + services::json_string(key_) +
                        ",\"error\":" + services::json_string(status.message) + "}");
-  const bool had_members = members_ > 0;
   // Copy: finishing a member may close it and shrink the list.
   for (auto& g : groups_) {
     std::string frame;
@@ -280,7 +279,7 @@ void Hub::fail(const SourceStatus& status) {
       m->finish();
     }
   }
-  if (!had_members && on_empty_) on_empty_(*this);
+  if (on_empty_) on_empty_(*this);
 }
 
 void Hub::heartbeat(std::int64_t now_ms) {

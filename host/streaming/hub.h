@@ -43,7 +43,8 @@ class Hub final : public IoWatcher,
                   public ConnectionOwner,
                   public std::enable_shared_from_this<Hub> {
  public:
-  // Called on the loop thread when the hub's last client left.
+  // Called on the loop thread when the hub's last client left, and when its reader failed
+  // (then no new client may join it).
   using EmptyCallback = std::function<void(Hub&)>;
 
   Hub(EventLoop& loop, const HubEnvironment& env, std::string key, bool live,

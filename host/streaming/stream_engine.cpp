@@ -144,8 +144,9 @@ void StreamEngine::attach_on_loop(LoopState& state, StreamPlan& plan, int fd,
   }
   if (!hub) {
     if (!plan.reader) {
-      // A reserved hub cannot vanish, so this is a broken invariant.
-      connection->close("internal error: no reader for the stream");
+      // The reserved hub failed meanwhile (its reader reported an error): end this stream
+      // too; the client reconnects with its id and gets a fresh hub.
+      connection->close("the stream's source failed before the client joined");
       return;
     }
     const bool live = plan.live;
@@ -172,15 +173,17 @@ void StreamEngine::attach_on_loop(LoopState& state, StreamPlan& plan, int fd,
 }
 
 void StreamEngine::on_hub_empty(LoopState& state, Hub& hub) {
-  if (!hub.empty()) return;
   if (hub.live()) {
     std::lock_guard lock(live_mutex_);
     auto it = live_.find(hub.key());
     if (it != live_.end() && it->second.hub.get() == &hub) {
-      if (it->second.pending > 0) return;  // a client is on its way to this hub
+      // A failed hub takes no new clients: the next request starts a fresh one. Otherwise
+      // a client on its way (a reservation) keeps the hub.
+      if (!hub.failed() && (it->second.pending > 0 || !hub.empty())) return;
       live_.erase(it);
     }
   }
+  if (!hub.empty()) return;
   auto it = state.hubs.find(&hub);
   if (it == state.hubs.end()) return;
   if (!hub.live()) private_hub_count_.fetch_sub(1);

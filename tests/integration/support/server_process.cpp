@@ -89,6 +89,7 @@ std::string ServerProcess::config_yaml(const ServerConfig& config,
   for (const auto& [k, v] : config.kafka) kafka << "  " << quote(k) << ": " << quote(v) << "\n";
   std::ostringstream out;
   out << (kafka.str().empty() ? "kafka: {}\n" : "kafka:\n" + kafka.str());
+  if (!config.interface.empty()) out << "interface: " << quote(config.interface) << "\n";
   out << "stream_config_uri: " << quote(streams_file) << "\n";
   if (!config.extra_yaml.empty()) {
     out << config.extra_yaml;

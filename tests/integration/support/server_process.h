@@ -23,6 +23,7 @@ struct ServerConfig {
   std::map<std::string, std::vector<std::string>> streams;  // stream name -> topics
   std::map<std::string, std::string> kafka;                 // more kafka: settings
   std::string extra_yaml;  // appended at the top level verbatim (must not repeat the keys above)
+  std::string interface = "127.0.0.1";  // interface: (omitted when empty)
 };
 
 struct ServerOptions {

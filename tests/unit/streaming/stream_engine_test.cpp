@@ -198,6 +198,7 @@ class EngineTest : public ::testing::Test {
     plan.hub_key = "t";
     plan.group_key = "sse|s";
     plan.client.streams = "s";
+    plan.cluster_id = source_.cluster_id();
     StreamEngine::Reservation reservation;
     if (!engine_->reserve_live_hub("t", reservation)) {
       plan.partitions = {{"t", 0, 0, 1000}};

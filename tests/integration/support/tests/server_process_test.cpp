@@ -47,6 +47,7 @@ TEST(ServerProcess, ConfigYaml) {
             "kafka:\n"
             "  metadata.broker.list: \"127.0.0.1:1234\"\n"
             "  \"socket.timeout.ms\": \"1000\"\n"
+            "interface: \"127.0.0.1\"\n"
             "stream_config_uri: \"/tmp/streams.yaml\"\n"
             "max_connections: 5\n");
   EXPECT_EQ(ServerProcess::streams_yaml(config.streams), "\"s\":\n  topics: [\"a\\\"b\"]\n");
