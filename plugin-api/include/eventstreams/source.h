@@ -56,13 +56,18 @@ class SourceReader {
  public:
   virtual ~SourceReader() = default;
 
-  // Readable when poll() may have events; the host drains it (reads and discards its bytes)
-  // before polling. -1 when the reader cannot notify: then the host polls on a short timer.
+  // Readable when poll() may have events; the host drains it (reads and discards its bytes,
+  // with a buffer of at least 8 bytes: it may be an eventfd) before polling. It is signalled
+  // when the reader's queue goes from empty to non-empty, so after a wake-up the host polls
+  // until poll() returns fewer than `max_events`. -1 when the reader cannot notify: then the
+  // host polls on a short timer.
   virtual int notify_fd() const noexcept = 0;
 
-  // Appends at most `max_events` events to `batch` without blocking. Returns not-ok on an
-  // error that ends the stream (the message goes to the client as an error event); end of
-  // partition and transient broker trouble are not errors.
+  // Appends at most `max_events` events to `batch` without blocking; fewer than `max_events`
+  // means the queue was seen empty. Returns not-ok on an error that ends the stream (the
+  // message goes to the client as an error event); events appended in the same call are
+  // valid. End of partition and transient broker trouble are not errors. An event whose
+  // timestamp is unknown has timestamp -1.
   virtual SourceStatus poll(EventBatch& batch, std::size_t max_events) noexcept = 0;
 };
 
@@ -88,7 +93,8 @@ class SourceFactory {
   virtual SourceStatus open(const std::vector<StartPosition>& positions,
                             std::unique_ptr<SourceReader>& out) noexcept = 0;
 
-  // An identifier of the cluster this source reads (used to mark exact-resume offsets).
+  // An identifier of the cluster this source reads (used to mark exact-resume offsets); ""
+  // until the cluster's metadata has arrived (describe() makes sure it has).
   virtual std::string cluster_id() const noexcept = 0;
 
   // True when the cluster's metadata is reachable within the bound.

@@ -1,0 +1,32 @@
+// The plugin's configuration: the app config's `kafka:` section, parsed once at start-up.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace eventstreams::kafka {
+
+// librdkafka properties in the order they were given, values as text.
+using Properties = std::vector<std::pair<std::string, std::string>>;
+
+struct KafkaConfig {
+  // Every key of the `kafka:` section except the plugin's own ones, for librdkafka.
+  Properties properties;
+  // Plugin keys.
+  bool embedded = false;                  // run librdkafka's mock cluster in-process
+  double embedded_events_per_second = 5;  // demo feed rate over all topics, 0 = no feed
+  int embedded_partitions = 1;            // partitions of each topic the mock creates
+};
+
+// Parses PluginContext::config_json: `{"kafka": {...}}`. Values of librdkafka keys may be
+// strings, numbers or booleans (converted to text). The plugin's own keys accept their JSON
+// type or a string spelling it (YAML converters may stringify scalars). Without `embedded`,
+// `metadata.broker.list` or `bootstrap.servers` is required. On failure returns nullopt and
+// says why in `error`.
+std::optional<KafkaConfig> parse_kafka_config(std::string_view json, std::string& error);
+
+}  // namespace eventstreams::kafka

@@ -1,0 +1,204 @@
+#include "kafka_reader.h"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
+#include "handle_reaper.h"
+#include "kafka_errors.h"
+#include "log_sink.h"
+
+namespace eventstreams::kafka {
+namespace {
+
+constexpr std::uint64_t kWakeUp = 1;
+
+struct ListDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* l) const noexcept {
+    rd_kafka_topic_partition_list_destroy(l);
+  }
+};
+
+// Destroys a consumer on the reaper: no consumer close (there is no group to leave and
+// nothing to commit), so the time is bounded by librdkafka's thread shutdown. The job holds
+// the log sink, which librdkafka's log callback uses until the client is gone.
+void reap(const std::shared_ptr<ReaderShared>& shared, rd_kafka_t* rk) noexcept {
+  shared->reaper->submit([rk, log = shared->log] {
+    rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+  });
+}
+
+std::string where(const rd_kafka_message_t& msg) {
+  if (msg.rkt == nullptr) return "";
+  return std::string(" on ") + rd_kafka_topic_name(msg.rkt) + "/" + std::to_string(msg.partition);
+}
+
+}  // namespace
+
+SourceStatus KafkaReader::open(ConfPtr conf, const std::vector<StartPosition>& positions,
+                               std::shared_ptr<ReaderShared> shared,
+                               std::unique_ptr<SourceReader>& out) {
+  if (positions.empty()) return {SourceStatus::Code::kError, "no partitions to read"};
+  std::vector<std::string> topics;
+  std::unique_ptr<rd_kafka_topic_partition_list_t, ListDeleter> assignment(
+      rd_kafka_topic_partition_list_new(static_cast<int>(positions.size())));
+  for (const auto& p : positions) {
+    rd_kafka_topic_partition_list_add(assignment.get(), p.topic.c_str(), p.partition)->offset =
+        p.offset;
+    if (std::find(topics.begin(), topics.end(), p.topic) == topics.end()) topics.push_back(p.topic);
+  }
+
+  std::string error;
+  rd_kafka_t* rk = new_client(RD_KAFKA_CONSUMER, std::move(conf), error);
+  if (rk == nullptr) return {SourceStatus::Code::kError, error};
+  // All of the consumer's events (errors included) come out of the consumer queue.
+  rd_kafka_poll_set_consumer(rk);
+  rd_kafka_queue_t* queue = rd_kafka_queue_get_consumer(rk);
+  const int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (queue == nullptr || fd < 0) {
+    const int saved_errno = errno;
+    if (queue != nullptr) rd_kafka_queue_destroy(queue);
+    if (fd >= 0) close(fd);
+    reap(shared, rk);
+    return {SourceStatus::Code::kError, fd < 0
+                                            ? std::string("eventfd: ") + std::strerror(saved_errno)
+                                            : std::string("Kafka consumer has no consumer queue")};
+  }
+  // Enabled before assign() so that the first fetched batch already signals.
+  rd_kafka_queue_io_event_enable(queue, fd, &kWakeUp, sizeof kWakeUp);
+  // From here the reader owns rk, queue and fd; its destructor releases them.
+  std::unique_ptr<KafkaReader> reader(
+      new KafkaReader(rk, queue, fd, std::move(topics), std::move(shared)));
+  const rd_kafka_resp_err_t err = rd_kafka_assign(rk, assignment.get());
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return request_error(err, "assign");
+  }
+  // Let the host poll once right away, whatever librdkafka signals later.
+  [[maybe_unused]] const ssize_t n = write(fd, &kWakeUp, sizeof kWakeUp);
+  out = std::move(reader);
+  return SourceStatus::Ok();
+}
+
+KafkaReader::KafkaReader(rd_kafka_t* rk, rd_kafka_queue_t* queue, int event_fd,
+                         std::vector<std::string> topics, std::shared_ptr<ReaderShared> shared)
+    : rk_(rk), queue_(queue), event_fd_(event_fd), shared_(std::move(shared)) {
+  topics_.reserve(topics.size());
+  for (auto& t : topics) topics_.push_back(TopicSlot{std::move(t)});
+  shared_->open_readers.fetch_add(1, std::memory_order_relaxed);
+}
+
+KafkaReader::~KafkaReader() {
+  // After io_event_enable(-1) returns librdkafka no longer writes to the fd (it is switched
+  // under the queue's lock), so closing it cannot hit a reused descriptor.
+  rd_kafka_queue_io_event_enable(queue_, -1, nullptr, 0);
+  rd_kafka_queue_destroy(queue_);
+  close(event_fd_);
+  reap(shared_, rk_);
+  shared_->open_readers.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void KafkaReader::bind_topics(EventBatch& batch) {
+  // The batch's topic table may be shared with earlier batches (and other sources): find
+  // each of our topics there, add the missing ones, never remove any.
+  for (auto& slot : topics_) {
+    const auto it = std::find(batch.topics.begin(), batch.topics.end(), slot.name);
+    if (it != batch.topics.end()) {
+      slot.batch_index = static_cast<std::uint32_t>(it - batch.topics.begin());
+    } else {
+      slot.batch_index = static_cast<std::uint32_t>(batch.topics.size());
+      batch.topics.push_back(slot.name);
+    }
+  }
+}
+
+std::uint32_t KafkaReader::topic_index(EventBatch& batch, const rd_kafka_message_t& msg) {
+  for (const auto& slot : topics_) {
+    if (slot.rkt == msg.rkt) return slot.batch_index;
+  }
+  const std::string_view name = rd_kafka_topic_name(msg.rkt);
+  for (auto& slot : topics_) {
+    if (slot.name == name) {
+      slot.rkt = msg.rkt;
+      return slot.batch_index;
+    }
+  }
+  // Not assigned by us (cannot happen with assign()), but keep the table right anyway.
+  topics_.push_back(
+      TopicSlot{std::string(name), msg.rkt, static_cast<std::uint32_t>(batch.topics.size())});
+  batch.topics.emplace_back(name);
+  return topics_.back().batch_index;
+}
+
+bool KafkaReader::take(EventBatch& batch, const rd_kafka_message_t& msg, std::size_t& appended) {
+  if (msg.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const std::string text = std::string(rd_kafka_message_errstr(&msg)) + " (" +
+                             rd_kafka_err2name(msg.err) + ")" + where(msg);
+    if (is_transient_consume_error(msg.err)) {
+      shared_->log->log_limited(LogLevel::kWarn, "Kafka reader: transient error: " + text);
+      return true;
+    }
+    failure_.code = request_error_code(msg.err);
+    if (failure_.code == SourceStatus::Code::kOk) failure_.code = SourceStatus::Code::kError;
+    failure_.message = "Kafka error: " + text;
+    shared_->log->log_limited(LogLevel::kError, "Kafka reader: stream ends: " + text);
+    return false;
+  }
+  Event e;
+  e.topic = topic_index(batch, msg);
+  e.partition = msg.partition;
+  e.offset = msg.offset;
+  e.timestamp = rd_kafka_message_timestamp(&msg, nullptr);
+  if (msg.key != nullptr) {
+    e.has_key = true;
+    e.key = batch.store({static_cast<const char*>(msg.key), msg.key_len});
+  }
+  if (msg.payload != nullptr) {
+    e.value = batch.store({static_cast<const char*>(msg.payload), msg.len});
+  } else {
+    e.value = Span{static_cast<std::uint32_t>(batch.arena.size()), 0};
+  }
+  batch.events.push_back(e);
+  ++appended;
+  return true;
+}
+
+SourceStatus KafkaReader::poll(EventBatch& batch, std::size_t max_events) noexcept {
+  if (!failure_.ok()) return failure_;
+  try {
+    bind_topics(batch);
+  } catch (...) {
+    failure_ = {SourceStatus::Code::kError, "Kafka reader: out of memory"};
+    return failure_;
+  }
+  std::size_t appended = 0;
+  while (appended < max_events) {
+    const std::size_t want = std::min(max_events - appended, kChunk);
+    const ssize_t n = rd_kafka_consume_batch_queue(queue_, 0, messages_.data(), want);
+    if (n < 0) {
+      failure_ = {SourceStatus::Code::kError,
+                  "Kafka consume failed: " + error_text(rd_kafka_last_error())};
+      return failure_;
+    }
+    bool ok = true;
+    for (ssize_t i = 0; i < n; ++i) {
+      if (ok) {
+        try {
+          ok = take(batch, *messages_[i], appended);
+        } catch (...) {
+          failure_ = {SourceStatus::Code::kError, "Kafka reader: out of memory"};
+          ok = false;
+        }
+      }
+      rd_kafka_message_destroy(messages_[i]);
+    }
+    if (!ok) return failure_;
+    if (static_cast<std::size_t>(n) < want) break;  // the queue ran empty
+  }
+  return SourceStatus::Ok();
+}
+
+}  // namespace eventstreams::kafka

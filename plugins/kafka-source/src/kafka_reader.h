@@ -1,0 +1,79 @@
+// A SourceReader on its own librdkafka consumer, positioned by assign() (never subscribes or
+// commits), polled without blocking and signalling through an eventfd.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "client_config.h"
+#include "eventstreams/source.h"
+
+namespace eventstreams::kafka {
+
+class HandleReaper;
+class LogSink;
+
+// What readers share with their factory, and keep alive if they outlive it.
+struct ReaderShared {
+  std::shared_ptr<LogSink> log;
+  std::shared_ptr<HandleReaper> reaper;
+  std::atomic<std::size_t> open_readers{0};
+};
+
+class KafkaReader final : public SourceReader {
+ public:
+  // Creates the consumer from `conf` (a ClientRole::kReader configuration) and assigns
+  // `positions`.
+  static SourceStatus open(ConfPtr conf, const std::vector<StartPosition>& positions,
+                           std::shared_ptr<ReaderShared> shared,
+                           std::unique_ptr<SourceReader>& out);
+
+  // Cheap: stops notifications, closes the eventfd and hands the consumer to the reaper.
+  ~KafkaReader() override;
+
+  // An eventfd (non-blocking, close-on-exec): read it with a buffer of at least 8 bytes.
+  // librdkafka signals it only when the consumer queue goes from empty to non-empty, so after
+  // a wake-up the host must call poll() until it returns fewer than `max_events` events
+  // before waiting on the fd again.
+  int notify_fd() const noexcept override { return event_fd_; }
+
+  // Appends up to `max_events` events. Fewer than `max_events` means the queue was seen
+  // empty. End of partition and transient broker trouble are skipped (logged, rate-limited);
+  // any other error ends the stream: it is returned now and on every later call (events
+  // appended before it in the same call are valid and precede it).
+  SourceStatus poll(EventBatch& batch, std::size_t max_events) noexcept override;
+
+ private:
+  struct TopicSlot {
+    std::string name;
+    // Last handle seen for this name. Assigned partitions keep their topic object alive for
+    // the consumer's life, so the address cannot be reused by another topic.
+    const rd_kafka_topic_t* rkt = nullptr;
+    std::uint32_t batch_index = 0;  // index in the current batch's topic table
+  };
+
+  KafkaReader(rd_kafka_t* rk, rd_kafka_queue_t* queue, int event_fd,
+              std::vector<std::string> topics, std::shared_ptr<ReaderShared> shared);
+  void bind_topics(EventBatch& batch);
+  std::uint32_t topic_index(EventBatch& batch, const rd_kafka_message_t& msg);
+  // False when `msg` is an error that ends the stream (then failure_ is set).
+  bool take(EventBatch& batch, const rd_kafka_message_t& msg, std::size_t& appended);
+
+  static constexpr std::size_t kChunk = 256;
+
+  rd_kafka_t* rk_;
+  rd_kafka_queue_t* queue_;
+  int event_fd_;
+  std::vector<TopicSlot> topics_;
+  std::shared_ptr<ReaderShared> shared_;
+  SourceStatus failure_;
+  std::array<rd_kafka_message_t*, kChunk> messages_{};
+};
+
+}  // namespace eventstreams::kafka
