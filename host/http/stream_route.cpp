@@ -259,7 +259,6 @@ void StreamRoute::handleRequest(Poco::Net::HTTPServerRequest& request,
     const std::vector<StartSpec> specs = start_specs(plan.cluster_id, parsed, layout);
     plan.live = !parsed.since && parsed.last_event_id.empty();
     plan.hub_key = join(parsed.topics, ",");
-    if (!plan.live) plan.hub_key = "private:" + plan.hub_key;
 
     if (!(plan.live && ctx_.engine->reserve_live_hub(plan.hub_key, reservation))) {
       if (auto s = source.resolve(specs, positions, timeout); !s.ok()) {

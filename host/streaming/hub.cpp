@@ -149,6 +149,7 @@ void Hub::pump() {
     if (!raw_.events.empty()) process(raw_);
     if (!status.ok()) return fail(status);
     if (raw_.events.size() < env_.batch_events) {
+      check_caught_up();
       if (reader_->notify_fd() < 0) {
         // A reader that cannot notify is polled again soon.
         pump_scheduled_ = true;
@@ -164,6 +165,19 @@ void Hub::pump() {
   pump_scheduled_ = true;
   loop_.defer([weak = weak_from_this()] {
     if (auto self = weak.lock()) self->pump();
+  });
+}
+
+void Hub::check_caught_up() {
+  if (live_ || failed_ || paused_ || !on_caught_up_ || caught_up_scheduled_) return;
+  if (!reader_->at_head()) return;
+  // After this iteration's I/O, so a live hub woken by the same data has read it too.
+  caught_up_scheduled_ = true;
+  loop_.defer([weak = weak_from_this()] {
+    if (auto self = weak.lock()) {
+      self->caught_up_scheduled_ = false;
+      if (!self->live_ && !self->failed_ && self->on_caught_up_) self->on_caught_up_(*self);
+    }
   });
 }
 
@@ -282,9 +296,61 @@ void Hub::fail(const SourceStatus& status) {
   if (on_empty_) on_empty_(*this);
 }
 
+void Hub::promote_to_live(std::int64_t now_wall_ms) {
+  live_ = true;
+  ids_.caught_up_at(now_wall_ms);
+  if (paused_) {
+    // Live hubs drop slow clients instead of waiting for them.
+    paused_ = false;
+    pump();
+  }
+}
+
+void Hub::move_members_to(Hub& target) {
+  for (auto& g : groups_) {
+    if (g->members.empty()) continue;
+    Group* into = nullptr;
+    for (auto& tg : target.groups_) {
+      if (tg->key == g->key) into = tg.get();
+    }
+    if (into == nullptr) {
+      // The target has no such group yet: the group moves whole (encoder, transforms).
+      target.wants_ids_ = target.wants_ids_ || env_.encoders[g->encoder_index].factory->wants_ids();
+      target.groups_.push_back(std::make_unique<Group>());
+      into = target.groups_.back().get();
+      into->key = g->key;
+      into->encoder_index = g->encoder_index;
+      into->encoder = std::move(g->encoder);
+      into->transforms = std::move(g->transforms);
+      into->heartbeat_chunk = g->heartbeat_chunk;
+      into->events_sent = g->events_sent;
+      into->bytes_sent = g->bytes_sent;
+      into->connected = g->connected;
+    }
+    for (auto& m : g->members) {
+      m->set_owner(&target);
+      m->group = into;
+      m->group_index = into->members.size();
+      into->members.push_back(std::move(m));
+      ++target.members_;
+      // Same streams label: the connected gauge of both groups is the same counter.
+      if (into->connected != g->connected) {
+        g->connected->fetch_sub(1);
+        into->connected->fetch_add(1);
+      }
+    }
+    g->members.clear();
+  }
+  members_ = 0;
+  if (on_empty_) on_empty_(*this);
+}
+
 void Hub::heartbeat(std::int64_t now_ms) {
   // Groups whose clients all left go here, outside any iteration over groups_.
   std::erase_if(groups_, [](const auto& g) { return g->members.empty(); });
+  // An idle reader learns that it reached the end from a fetch response that brings no
+  // event, so no wake-up: look again on the timer.
+  check_caught_up();
   if (env_.heartbeat_interval_ms <= 0) return;
   for (auto& g : groups_) {
     auto members = g->members;

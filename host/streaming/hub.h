@@ -52,6 +52,10 @@ class Hub final : public IoWatcher,
       std::string cluster_id, EmptyCallback on_empty);
   ~Hub() override;
 
+  // Called (soon after, on the loop thread) when a private hub has read everything there is:
+  // the moment its client may move to the live hub, or the hub may become the live hub.
+  void set_caught_up_callback(EmptyCallback callback) { on_caught_up_ = std::move(callback); }
+
   // Starts reading (watches the reader's notify fd).
   void start();
   // Adds a client; its headers and preamble are already sent.
@@ -60,6 +64,14 @@ class Hub final : public IoWatcher,
   void heartbeat(std::int64_t now_ms);
   // Ends every stream cleanly (server shutdown).
   void shutdown();
+
+  // A caught-up private hub becomes the live hub of its topic set.
+  void promote_to_live(std::int64_t now_wall_ms);
+  // True when this hub and `other` stand at the same offset on every partition, so clients
+  // can move between them without loss or duplicate.
+  bool same_position(const Hub& other) const { return ids_.same_offsets(other.ids_); }
+  // Moves every client (and its group) to `target`; this hub is left empty.
+  void move_members_to(Hub& target);
 
   bool empty() const { return members_ == 0; }
   bool live() const { return live_; }
@@ -74,6 +86,8 @@ class Hub final : public IoWatcher,
   struct Group;
   Group& group_for(StreamPlan& plan);
   void pump();
+  // A private hub at the head asks (soon) to join or become the live hub.
+  void check_caught_up();
   void process(EventBatch& raw);
   void deliver(Group& group, const EventBatch& batch);
   void fail(const SourceStatus& status);
@@ -82,10 +96,12 @@ class Hub final : public IoWatcher,
   EventLoop& loop_;
   const HubEnvironment& env_;
   const std::string key_;
-  const bool live_;
+  bool live_;
   std::unique_ptr<SourceReader> reader_;
   ResumeIds ids_;
   EmptyCallback on_empty_;
+  EmptyCallback on_caught_up_;
+  bool caught_up_scheduled_ = false;
   std::vector<std::unique_ptr<Group>> groups_;
   std::size_t members_ = 0;
   bool wants_ids_ = false;

@@ -13,7 +13,8 @@ ResumeIds::ResumeIds(const std::vector<PartitionStart>& partitions, std::string 
     : cluster_id_(std::move(cluster_id)) {
   entries_.reserve(partitions.size());
   for (const auto& p : partitions) {
-    Entry e{p.topic, p.partition, p.offset, p.timestamp.has_value(), p.timestamp.value_or(0), {}};
+    Entry e{p.topic, p.partition, p.offset, p.timestamp.has_value(), false, p.timestamp.value_or(0),
+            {}};
     render(e);
     int slot = topic_slot(p.topic);
     if (slot < 0) {
@@ -67,6 +68,7 @@ void ResumeIds::advance(int topic_slot, std::int32_t partition, std::int64_t off
   Entry& e = entries_[slots[partition]];
   e.next_offset = offset + 1;
   e.has_timestamp = true;
+  e.delivered = true;
   e.timestamp = timestamp + 1;
   render(e);
 }
@@ -78,6 +80,27 @@ void ResumeIds::append_id(std::string& out) const {
     out.append(entries_[i].text);
   }
   out.push_back(']');
+}
+
+bool ResumeIds::same_offsets(const ResumeIds& other) const {
+  if (entries_.size() != other.entries_.size()) return false;
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    const Entry& a = entries_[i];
+    const Entry& b = other.entries_[i];
+    if (a.partition != b.partition || a.next_offset != b.next_offset || a.topic != b.topic) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void ResumeIds::caught_up_at(std::int64_t now_ms) {
+  for (Entry& e : entries_) {
+    if (e.delivered) continue;
+    e.has_timestamp = true;
+    e.timestamp = now_ms;
+    render(e);
+  }
 }
 
 std::vector<PartitionStart> ResumeIds::positions() const {

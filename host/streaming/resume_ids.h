@@ -40,12 +40,20 @@ class ResumeIds {
   // The current positions, as starts for another hub (e.g. a client leaving this one).
   std::vector<PartitionStart> positions() const;
 
+  // True when both name the same partitions at the same next offsets.
+  bool same_offsets(const ResumeIds& other) const;
+
+  // The reader caught up with the head at `now_ms`: partitions that delivered nothing are
+  // from now on named by that time (nothing on them was missed up to it).
+  void caught_up_at(std::int64_t now_ms);
+
  private:
   struct Entry {
     std::string topic;
     std::int32_t partition;
     std::int64_t next_offset;
     bool has_timestamp;
+    bool delivered = false;
     std::int64_t timestamp;  // the resume timestamp (event ts + 1, or the start time)
     std::string text;
   };

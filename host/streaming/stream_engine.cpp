@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <functional>
 
 namespace eventstreams::streaming {
@@ -82,8 +83,10 @@ StreamEngine::LoopState& StreamEngine::loop_for_key(const std::string& key) {
   return *loops_[std::hash<std::string>{}(key) % loops_.size()];
 }
 
-StreamEngine::LoopState& StreamEngine::next_loop() {
-  return *loops_[next_loop_.fetch_add(1) % loops_.size()];
+std::int64_t StreamEngine::wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 bool StreamEngine::reserve_live_hub(const std::string& key, Reservation& reservation) {
@@ -122,7 +125,9 @@ void StreamEngine::attach(StreamPlan plan, int fd, Reservation reservation) {
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  LoopState& state = plan.live ? loop_for_key(plan.hub_key) : next_loop();
+  // Every hub of a topic set lives on one loop, so a catch-up client can move to the live hub
+  // within one thread.
+  LoopState& state = loop_for_key(plan.hub_key);
   auto shared_plan = std::make_shared<StreamPlan>(std::move(plan));
   auto shared_res = std::make_shared<Reservation>(std::move(reservation));
   state.loop->post([this, &state, shared_plan, fd, shared_res] {
@@ -161,6 +166,7 @@ void StreamEngine::attach_on_loop(LoopState& state, StreamPlan& plan, int fd,
       entry.state = &state;
     } else {
       private_hub_count_.fetch_add(1);
+      hub->set_caught_up_callback([this, &state](Hub& h) { on_caught_up(state, h); });
     }
     hub->join(connection, plan);
     hub->start();
@@ -170,6 +176,30 @@ void StreamEngine::attach_on_loop(LoopState& state, StreamPlan& plan, int fd,
   }
   reservation.release();
   connection->flush();
+}
+
+void StreamEngine::on_caught_up(LoopState& state, Hub& hub) {
+  if (hub.live() || hub.failed() || hub.empty()) return;
+  std::shared_ptr<Hub> live;
+  {
+    std::lock_guard lock(live_mutex_);
+    auto it = live_.find(hub.key());
+    if (it == live_.end()) {
+      // No live hub for these topics: this one, at the head now, becomes it.
+      auto self = state.hubs.find(&hub);
+      if (self == state.hubs.end()) return;
+      LiveEntry& entry = live_[hub.key()];
+      entry.hub = self->second;
+      entry.state = &state;
+      private_hub_count_.fetch_sub(1);
+      hub.promote_to_live(wall_clock_ms());
+      return;
+    }
+    if (!it->second.hub || it->second.state != &state || it->second.hub->failed()) return;
+    live = it->second.hub;
+  }
+  // Its client moves only where it would neither miss nor repeat an event.
+  if (hub.same_position(*live)) hub.move_members_to(*live);
 }
 
 void StreamEngine::on_hub_empty(LoopState& state, Hub& hub) {

@@ -78,7 +78,8 @@ class StreamEngine {
   };
 
   LoopState& loop_for_key(const std::string& key);
-  LoopState& next_loop();
+  static std::int64_t wall_clock_ms();
+  void on_caught_up(LoopState& state, Hub& hub);
   void attach_on_loop(LoopState& state, StreamPlan& plan, int fd, Reservation& reservation);
   void on_hub_empty(LoopState& state, Hub& hub);
   void release_reservation(const std::string& key);
@@ -87,7 +88,6 @@ class StreamEngine {
   SourceFactory& source_;
   HubEnvironment env_;
   std::vector<std::unique_ptr<LoopState>> loops_;
-  std::atomic<std::size_t> next_loop_{0};
   mutable std::mutex live_mutex_;
   std::map<std::string, LiveEntry> live_;
   std::atomic<std::size_t> private_hub_count_{0};

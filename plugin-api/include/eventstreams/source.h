@@ -69,6 +69,11 @@ class SourceReader {
   // valid. End of partition and transient broker trouble are not errors. An event whose
   // timestamp is unknown has timestamp -1.
   virtual SourceStatus poll(EventBatch& batch, std::size_t max_events) noexcept = 0;
+
+  // True when every assigned partition has been delivered up to the end the broker last
+  // reported (not merely an empty local queue: fetches are asynchronous). The host then lets
+  // the client join the shared reader of the live head. False when unknown.
+  virtual bool at_head() const noexcept = 0;
 };
 
 class SourceFactory {

@@ -73,6 +73,9 @@ SourceStatus KafkaReader::open(ConfPtr conf, const std::vector<StartPosition>& p
   // From here the reader owns rk, queue and fd; its destructor releases them.
   std::unique_ptr<KafkaReader> reader(
       new KafkaReader(rk, queue, fd, std::move(topics), std::move(shared)));
+  for (const auto& p : positions) {
+    reader->positions_.push_back({p.topic, p.partition, p.offset});
+  }
   const rd_kafka_resp_err_t err = rd_kafka_assign(rk, assignment.get());
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return request_error(err, "assign");
@@ -163,6 +166,25 @@ bool KafkaReader::take(EventBatch& batch, const rd_kafka_message_t& msg, std::si
   }
   batch.events.push_back(e);
   ++appended;
+  const std::string_view topic = batch.topics[e.topic];
+  for (auto& p : positions_) {
+    if (p.partition == msg.partition && p.topic == topic) {
+      p.next_offset = msg.offset + 1;
+      break;
+    }
+  }
+  return true;
+}
+
+bool KafkaReader::at_head() const noexcept {
+  for (const auto& p : positions_) {
+    std::int64_t low = -1, high = -1;
+    if (rd_kafka_get_watermark_offsets(rk_, p.topic.c_str(), p.partition, &low, &high) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR ||
+        high < 0 || p.next_offset < high) {
+      return false;
+    }
+  }
   return true;
 }
 

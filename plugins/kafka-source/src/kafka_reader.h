@@ -49,7 +49,16 @@ class KafkaReader final : public SourceReader {
   // appended before it in the same call are valid and precede it).
   SourceStatus poll(EventBatch& batch, std::size_t max_events) noexcept override;
 
+  // Every assigned partition read up to the high watermark of the broker's last fetch
+  // response (cached by librdkafka, no request); false while any is unknown.
+  bool at_head() const noexcept override;
+
  private:
+  struct PartitionPosition {
+    std::string topic;
+    std::int32_t partition;
+    std::int64_t next_offset;  // the next offset this reader will deliver
+  };
   struct TopicSlot {
     std::string name;
     // Last handle seen for this name. Assigned partitions keep their topic object alive for
@@ -71,6 +80,7 @@ class KafkaReader final : public SourceReader {
   rd_kafka_queue_t* queue_;
   int event_fd_;
   std::vector<TopicSlot> topics_;
+  std::vector<PartitionPosition> positions_;
   std::shared_ptr<ReaderShared> shared_;
   SourceStatus failure_;
   std::array<rd_kafka_message_t*, kChunk> messages_{};

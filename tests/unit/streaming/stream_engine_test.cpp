@@ -61,6 +61,10 @@ class FakeSource final : public SourceFactory {
       }
       return {};
     }
+    bool at_head() const noexcept override {
+      std::lock_guard lock(src_.mutex_);
+      return next_ >= src_.log_.size();
+    }
     void notify() {
       const std::uint64_t one = 1;
       [[maybe_unused]] auto n = write(fd_, &one, sizeof one);
@@ -209,6 +213,34 @@ class EngineTest : public ::testing::Test {
     return std::make_unique<Client>(sv[1]);
   }
 
+  // Attaches a client of topic "t" that starts at `offset` with a reader of its own.
+  std::unique_ptr<Client> attach_private(std::int64_t offset) {
+    int sv[2];
+    EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    StreamPlan plan;
+    plan.topics = {"t"};
+    plan.live = false;
+    plan.hub_key = "t";
+    plan.group_key = "sse|s";
+    plan.client.streams = "s";
+    plan.cluster_id = source_.cluster_id();
+    plan.partitions = {{"t", 0, offset, std::nullopt}};
+    std::vector<StartPosition> pos{{"t", 0, offset, false}};
+    source_.open(pos, plan.reader);
+    engine_->attach(std::move(plan), sv[0], {});
+    return std::make_unique<Client>(sv[1]);
+  }
+
+  template <class Pred>
+  bool wait_until(Pred pred) {
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (!pred()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(2ms);
+    }
+    return true;
+  }
+
   bool wait_connected(std::int64_t n) {
     const auto deadline = std::chrono::steady_clock::now() + 5s;
     while (metrics_.value("eventstreams_connected_clients", "stream=\"s\"") != n) {
@@ -317,6 +349,41 @@ TEST_F(EngineTest, SlowClientIsDroppedWithoutStallingOthers) {
   // The slow client never read: it was cut off once over its bound, not kept growing.
   EXPECT_TRUE(slow->wait_eof());
   EXPECT_LT(slow->received.size(), 400u * 2000u);
+}
+
+TEST_F(EngineTest, CaughtUpPrivateClientBecomesTheLiveHub) {
+  auto a = attach_private(0);
+  // Nothing to read: the private hub is at the head and becomes the live hub of "t".
+  ASSERT_TRUE(wait_until([&] { return engine_->live_hubs() == 1 && engine_->private_hubs() == 0; }));
+  auto b = attach_live();  // joins it: no second reader
+  ASSERT_TRUE(wait_connected(2));
+  EXPECT_EQ(source_.open_readers(), 1u);
+  source_.push({"t", 0, 0, 5, R"({"n":0})"});
+  ASSERT_TRUE(a->wait_for("\"offset\":0}}"));
+  ASSERT_TRUE(b->wait_for("\"offset\":0}}"));
+}
+
+TEST_F(EngineTest, CatchUpClientMovesToTheLiveHubWithoutLossOrDuplicate) {
+  auto live = attach_live();
+  ASSERT_TRUE(wait_connected(1));
+  source_.push({"t", 0, 0, 5, R"({"n":0})"});
+  ASSERT_TRUE(live->wait_for("\"offset\":0}}"));
+  // A client resuming from offset 0 reads event 0 on its own reader, reaches the live hub's
+  // position and moves there: its reader goes.
+  auto resumed = attach_private(0);
+  ASSERT_TRUE(resumed->wait_for("\"offset\":0}}"));
+  ASSERT_TRUE(wait_until([&] { return engine_->private_hubs() == 0; }));
+  EXPECT_TRUE(wait_readers(1));
+  source_.push({"t", 0, 1, 6, R"({"n":1})"});
+  ASSERT_TRUE(resumed->wait_for("\"offset\":1}}"));
+  ASSERT_TRUE(live->wait_for("\"offset\":1}}"));
+  const auto count = [](const std::string& s, const std::string& needle) {
+    std::size_t n = 0;
+    for (auto p = s.find(needle); p != std::string::npos; p = s.find(needle, p + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count(resumed->received, "\"offset\":0}}"), 1u);
+  EXPECT_EQ(count(resumed->received, "\"offset\":1}}"), 1u);
 }
 
 }  // namespace
