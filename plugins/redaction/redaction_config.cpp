@@ -1,0 +1,260 @@
+#include "redaction_config.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+
+#include "title.h"
+
+namespace eventstreams::redaction {
+namespace {
+
+constexpr std::string_view kErrorPrefix = "redaction config: ";
+constexpr std::string_view kKnownKeys = "mediawiki_redacted_pages, rules, max_log_lines_per_second";
+constexpr std::string_view kKnownRuleKeys = "stream, title_paths, remove, empty";
+
+using Value = rapidjson::Value;
+
+std::string json_text(const Value& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  value.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string quoted(std::string_view s) {
+  Value v(rapidjson::StringRef(s.data(), s.size()));
+  return json_text(v);
+}
+
+std::string_view text_of(const Value& v) {
+  return {v.GetString(), v.GetStringLength()};
+}
+
+std::string describe(const Value& value) {
+  switch (value.GetType()) {
+    case rapidjson::kNullType:
+      return "null";
+    case rapidjson::kFalseType:
+    case rapidjson::kTrueType:
+      return "a boolean";
+    case rapidjson::kObjectType:
+      return "an object";
+    case rapidjson::kArrayType:
+      return "an array";
+    case rapidjson::kStringType:
+      return "a string";
+    case rapidjson::kNumberType:
+      return "the number " + json_text(value);
+  }
+  return "an unknown value";
+}
+
+// Thrown inside this file only, caught by parse_config.
+struct ConfigFault {
+  std::string message;
+};
+
+[[noreturn]] void fail(const std::string& message) {
+  throw ConfigFault{message};
+}
+
+Path parse_path(const Value& v, const std::string& where) {
+  if (!v.IsString()) fail(where + " must be a dotted path string, got " + describe(v));
+  Path path = split_path(text_of(v));
+  if (path.empty()) {
+    fail(where + " must be a dotted path of non-empty names, got " + quoted(text_of(v)));
+  }
+  return path;
+}
+
+std::vector<Path> parse_paths(const Value& v, const std::string& where, bool required) {
+  if (!v.IsArray()) fail(where + " must be a list of dotted paths, got " + describe(v));
+  if (required && v.Empty()) fail(where + " must not be empty");
+  std::vector<Path> out;
+  for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+    out.push_back(parse_path(v[i], where + "[" + std::to_string(i) + "]"));
+  }
+  return out;
+}
+
+Rule parse_rule(const Value& v, const std::string& where) {
+  if (!v.IsObject()) fail(where + " must be an object, got " + describe(v));
+  Rule rule;
+  bool has_titles = false;
+  const auto members = v.MemberBegin();
+  for (rapidjson::SizeType i = 0; i < v.MemberCount(); ++i) {
+    const std::string_view key = text_of(members[i].name);
+    const Value& value = members[i].value;
+    const std::string here = where + "." + std::string(key);
+    if (key == "stream") {
+      if (!value.IsString() || value.GetStringLength() == 0) {
+        fail(here + " must be a non-empty string, got " + describe(value));
+      }
+      rule.stream = std::string(text_of(value));
+    } else if (key == "title_paths") {
+      rule.title_paths = parse_paths(value, here, true);
+      has_titles = true;
+    } else if (key == "remove") {
+      rule.remove = parse_paths(value, here, false);
+    } else if (key == "empty") {
+      rule.empty = parse_paths(value, here, false);
+    } else {
+      fail(where + ": unknown key " + quoted(key) + " (known keys: " + std::string(kKnownRuleKeys) +
+           ")");
+    }
+  }
+  if (!has_titles) fail(where + ".title_paths is required");
+  if (rule.remove.empty() && rule.empty.empty()) {
+    fail(where + " has nothing to do: give \"remove\" or \"empty\" paths");
+  }
+  for (const Path& p : rule.empty) {
+    if (std::find(rule.remove.begin(), rule.remove.end(), p) != rule.remove.end()) {
+      fail(where + ": path " + quoted(join_path(p)) + " is in both \"remove\" and \"empty\"");
+    }
+  }
+  return rule;
+}
+
+// A title list entry as text. YAML scalars such as `false` or `404` arrive as JSON booleans and
+// numbers; they name the pages "false" and "404". Numbers keep their text as written
+// (`raw` is the same entry parsed with numbers as strings), so `1.50` stays "1.50".
+std::string title_text(const Value& v, const Value& raw, const std::string& where) {
+  if (v.IsString()) return std::string(text_of(v));
+  if (v.IsBool()) return v.GetBool() ? "true" : "false";
+  if (v.IsNumber() && raw.IsString()) return std::string(text_of(raw));
+  fail(where + " must be a page title (string, number or boolean), got " + describe(v) +
+       (v.IsNull() ? " (quote a page called \"null\")" : ""));
+}
+
+void parse_pages(const Value& v, const Value& raw, RedactionConfig& config) {
+  const std::string where = "mediawiki_redacted_pages";
+  if (v.IsNull()) return;
+  if (!v.IsObject()) {
+    fail(where + " must be a map of domain to list of titles, got " + describe(v));
+  }
+  std::string normalised;
+  const auto members = v.MemberBegin();
+  const auto raw_members = raw.MemberBegin();
+  for (rapidjson::SizeType i = 0; i < v.MemberCount(); ++i) {
+    const std::string_view domain = text_of(members[i].name);
+    const Value& list = members[i].value;
+    const Value& raw_list = raw_members[i].value;
+    const std::string here = where + "[" + quoted(domain) + "]";
+    if (domain.empty()) fail(where + ": the domain must not be empty");
+    if (!list.IsArray()) fail(here + " must be a list of page titles, got " + describe(list));
+    TitleSet& titles = config.pages[std::string(domain)];
+    titles.reserve(titles.size() + list.Size());
+    for (rapidjson::SizeType k = 0; k < list.Size(); ++k) {
+      const std::string entry = here + "[" + std::to_string(k) + "]";
+      const std::string title = title_text(list[k], raw_list[k], entry);
+      normalize_title(title, normalised);
+      if (normalised.empty()) fail(entry + " is an empty title (" + quoted(title) + ")");
+      titles.insert(normalised);
+    }
+  }
+}
+
+}  // namespace
+
+std::size_t RedactionConfig::title_count() const noexcept {
+  std::size_t n = 0;
+  for (const auto& [domain, titles] : pages) n += titles.size();
+  return n;
+}
+
+Path split_path(std::string_view dotted) {
+  Path path;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t dot = dotted.find('.', start);
+    const std::string_view name =
+        dotted.substr(start, dot == std::string_view::npos ? dot : dot - start);
+    if (name.empty()) return {};
+    path.emplace_back(name);
+    if (dot == std::string_view::npos) return path;
+    start = dot + 1;
+  }
+}
+
+std::string join_path(const Path& path) {
+  std::string out;
+  for (const auto& name : path) {
+    if (!out.empty()) out.push_back('.');
+    out += name;
+  }
+  return out;
+}
+
+std::vector<Rule> default_rules() {
+  std::vector<Rule> rules(3);
+  rules[0].stream = "mediawiki.page_change.v1";
+  rules[0].title_paths = {{"page", "page_title"}};
+  rules[0].empty = {{"performer"}};
+  rules[0].remove = {{"revision", "editor"}, {"prior_state", "revision", "editor"}};
+  rules[1].stream = "mediawiki.recentchange";
+  rules[1].title_paths = {{"title"}};
+  rules[1].remove = {{"user"}};
+  rules[2].title_paths = {{"page_title"}, {"page", "page_title"}};
+  rules[2].remove = {{"performer"}};
+  return rules;
+}
+
+std::optional<RedactionConfig> parse_config(std::string_view config_json, std::string& error) {
+  try {
+    RedactionConfig config;
+    config.rules = default_rules();
+    if (config_json.find_first_not_of(" \t\r\n") == std::string_view::npos) return config;
+
+    rapidjson::Document doc;
+    doc.Parse(config_json.data(), config_json.size());
+    if (doc.HasParseError()) {
+      error = std::string(kErrorPrefix) + "invalid JSON at offset " +
+              std::to_string(doc.GetErrorOffset()) + ": " +
+              rapidjson::GetParseError_En(doc.GetParseError());
+      return std::nullopt;
+    }
+    if (doc.IsNull()) return config;
+    if (!doc.IsObject()) fail("expected a JSON object, got " + describe(doc));
+    // The same text with numbers kept as their text, for titles such as 404 or 1.50.
+    rapidjson::Document raw;
+    raw.Parse<rapidjson::kParseNumbersAsStringsFlag>(config_json.data(), config_json.size());
+
+    // Indexed rather than a range-for: RapidJSON 1.1's iterator comparison is ambiguous in
+    // C++20 (clang -Wambiguous-reversed-operator).
+    const auto members = doc.MemberBegin();
+    const auto raw_members = raw.MemberBegin();
+    for (rapidjson::SizeType i = 0; i < doc.MemberCount(); ++i) {
+      const std::string_view key = text_of(members[i].name);
+      const Value& value = members[i].value;
+      if (key == "mediawiki_redacted_pages") {
+        parse_pages(value, raw_members[i].value, config);
+      } else if (key == "rules") {
+        if (!value.IsArray()) fail("rules must be a list of rules, got " + describe(value));
+        if (value.Empty()) fail("rules must not be empty (leave it out for the default rules)");
+        config.rules.clear();
+        for (rapidjson::SizeType r = 0; r < value.Size(); ++r) {
+          config.rules.push_back(parse_rule(value[r], "rules[" + std::to_string(r) + "]"));
+        }
+      } else if (key == "max_log_lines_per_second") {
+        if (!value.IsUint64()) {
+          fail("max_log_lines_per_second must be a non-negative integer, got " + describe(value));
+        }
+        config.max_log_lines_per_second = value.GetUint64();
+      } else {
+        fail("unknown key " + quoted(key) + " (known keys: " + std::string(kKnownKeys) + ")");
+      }
+    }
+    return config;
+  } catch (const ConfigFault& f) {
+    error = std::string(kErrorPrefix) + f.message;
+  } catch (const std::exception& e) {
+    error = std::string(kErrorPrefix) + e.what();
+  }
+  return std::nullopt;
+}
+
+}  // namespace eventstreams::redaction
