@@ -166,6 +166,9 @@ AppConfig load_app_config(const std::string& path) {
     throw ConfigError("config file '" + path + "': cannot be read");
   } catch (const YAML::Exception& e) {
     throw ConfigError("config file '" + path + "': " + e.what());
+  } catch (const std::exception& e) {
+    // e.g. std::ios_base::failure when the path is a directory
+    throw ConfigError("config file '" + path + "': " + e.what());
   }
   const fs::path abs = fs::absolute(path);
   AppConfig c = parse_app_config(root, abs.parent_path().string());

@@ -131,6 +131,11 @@ StreamCatalog load_stream_catalog(const AppConfig& config) {
     throw ConfigError("stream config '" + uri + "': " + e.what());
   } catch (const Poco::Exception& e) {
     throw ConfigError("stream config '" + uri + "': " + e.displayText());
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const std::exception& e) {
+    // e.g. std::ios_base::failure when the path is a directory
+    throw ConfigError("stream config '" + uri + "': " + e.what());
   }
   return build_stream_catalog(doc, config.stream_config_object_path,
                               config.stream_config_defaults, config.allowed_streams, uri);

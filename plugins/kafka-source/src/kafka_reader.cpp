@@ -32,6 +32,22 @@ void reap(const std::shared_ptr<ReaderShared>& shared, rd_kafka_t* rk) noexcept 
   });
 }
 
+// The reader whose poll() is running on this thread: librdkafka serves generic error ops
+// (RD_KAFKA_OP_ERR, e.g. "desired partition is no longer available" after a topic deletion)
+// through error_cb from inside rd_kafka_consume_batch_queue, not as error messages.
+thread_local SourceStatus* polling_failure = nullptr;
+
+void on_error(rd_kafka_t*, int err, const char* reason, void*) {
+  const auto e = static_cast<rd_kafka_resp_err_t>(err);
+  if (polling_failure == nullptr || is_transient_consume_error(e)) return;
+  if (!polling_failure->ok()) return;
+  polling_failure->code = request_error_code(e);
+  if (polling_failure->code == SourceStatus::Code::kOk) {
+    polling_failure->code = SourceStatus::Code::kError;
+  }
+  polling_failure->message = std::string("Kafka error: ") + reason;
+}
+
 std::string where(const rd_kafka_message_t& msg) {
   if (msg.rkt == nullptr) return "";
   return std::string(" on ") + rd_kafka_topic_name(msg.rkt) + "/" + std::to_string(msg.partition);
@@ -52,6 +68,7 @@ SourceStatus KafkaReader::open(ConfPtr conf, const std::vector<StartPosition>& p
     if (std::find(topics.begin(), topics.end(), p.topic) == topics.end()) topics.push_back(p.topic);
   }
 
+  rd_kafka_conf_set_error_cb(conf.get(), &on_error);
   std::string error;
   rd_kafka_t* rk = new_client(RD_KAFKA_CONSUMER, std::move(conf), error);
   if (rk == nullptr) return {SourceStatus::Code::kError, error};
@@ -199,7 +216,9 @@ SourceStatus KafkaReader::poll(EventBatch& batch, std::size_t max_events) noexce
   std::size_t appended = 0;
   while (appended < max_events) {
     const std::size_t want = std::min(max_events - appended, kChunk);
+    polling_failure = &failure_;
     const ssize_t n = rd_kafka_consume_batch_queue(queue_, 0, messages_.data(), want);
+    polling_failure = nullptr;
     if (n < 0) {
       failure_ = {SourceStatus::Code::kError,
                   "Kafka consume failed: " + error_text(rd_kafka_last_error())};
@@ -217,7 +236,7 @@ SourceStatus KafkaReader::poll(EventBatch& batch, std::size_t max_events) noexce
       }
       rd_kafka_message_destroy(messages_[i]);
     }
-    if (!ok) return failure_;
+    if (!ok || !failure_.ok()) return failure_;
     if (static_cast<std::size_t>(n) < want) break;  // the queue ran empty
   }
   return SourceStatus::Ok();

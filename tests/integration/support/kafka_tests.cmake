@@ -9,12 +9,13 @@
 # (kafka.broker.stop); the tests find it through ES_KAFKA_BOOTSTRAP_FILE, which
 # KafkaBroker::shared() reads. Run directly, a test binary starts a broker of its own. The
 # tests get the label "kafka" (ctest -L kafka / -LE kafka).
+# Set before the guard: every directory that includes this file needs the variable.
+set(ES_KAFKA_FIXTURE_DIR "${CMAKE_BINARY_DIR}/kafka-fixture")
 include_guard(GLOBAL)
 include(GoogleTest)
 
 get_filename_component(ES_KAFKA_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/../../../scripts/kafka.sh"
                        ABSOLUTE)
-set(ES_KAFKA_FIXTURE_DIR "${CMAKE_BINARY_DIR}/kafka-fixture")
 
 function(es_kafka_fixture)
   get_property(defined GLOBAL PROPERTY ES_KAFKA_FIXTURE_DEFINED)

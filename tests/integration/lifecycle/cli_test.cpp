@@ -1,0 +1,170 @@
+// The command line (README: Configuration): --help, --version, missing arguments, and
+// --check-config / start-up refusing bad configs with a message that names the culprit.
+// None of these reach Kafka: the configs name an address nothing listens on.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "support/server_process.h"
+#include "support/subprocess.h"
+#include "support/temp_dir.h"
+
+namespace eventstreams::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Nothing listens on port 1: a config that contacted Kafka would stall or fail.
+constexpr const char* kNoKafka = "kafka:\n  metadata.broker.list: \"127.0.0.1:1\"\n";
+
+// The in-tree plugins, beside the host binary.
+std::string plugin_dir() {
+  return (std::filesystem::path(ServerProcess::binary_path()).parent_path() / "plugins").string();
+}
+
+// A directory holding streams.yaml and config.yaml (`extra` appended to a valid config).
+struct ConfigDir {
+  TempDir dir{"es-cli-"};
+  std::string config;
+
+  explicit ConfigDir(const std::string& extra = "",
+                     const std::string& streams = "edits:\n  topics: [t1, t2]\n") {
+    const std::string streams_path = dir.write("streams.yaml", streams);
+    config = dir.write("config.yaml", std::string(kNoKafka) + "stream_config_uri: " +
+                                          ServerProcess::quote(streams_path) + "\n" + extra);
+  }
+};
+
+RunResult check_config(const std::string& config) {
+  return ServerProcess::run_and_capture({"--check-config", "--config", config}, 20s);
+}
+
+// Start-up without --check-config must refuse the same configs (and exit, not listen).
+RunResult start(const std::string& config) {
+  return ServerProcess::run_and_capture({"--config", config, "--port", "0"}, 20s);
+}
+
+void expect_refused(const RunResult& r, const std::string& mention) {
+  EXPECT_FALSE(r.timed_out) << r.output;
+  EXPECT_GT(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find(mention), std::string::npos)
+      << "the message does not name '" << mention << "':\n"
+      << r.output;
+  EXPECT_EQ(r.output.find("\"listening\""), std::string::npos) << r.output;
+}
+
+TEST(CommandLine, HelpPrintsUsageAndExitsZero) {
+  for (const char* flag : {"--help", "-h"}) {
+    const RunResult r = ServerProcess::run_and_capture({flag}, 10s);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("Usage"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("--config"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("--check-config"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("--version"), std::string::npos) << r.output;
+  }
+}
+
+TEST(CommandLine, VersionPrintsTheVersionAndExitsZero) {
+  const RunResult r = ServerProcess::run_and_capture({"--version"}, 10s);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(^eventstreams \d+\.\d+\.\d+)")))
+      << r.output;
+}
+
+TEST(CommandLine, NoArgumentsExitsNonZeroWithAMessage) {
+  const RunResult r = ServerProcess::run_and_capture({}, 10s);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_GT(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("--config"), std::string::npos) << r.output;
+}
+
+TEST(CommandLine, BadArgumentsExitNonZeroNamingThem) {
+  const RunResult unknown = ServerProcess::run_and_capture({"--frobnicate"}, 10s);
+  EXPECT_GT(unknown.exit_code, 0);
+  EXPECT_NE(unknown.output.find("--frobnicate"), std::string::npos) << unknown.output;
+  const RunResult no_value = ServerProcess::run_and_capture({"--config"}, 10s);
+  EXPECT_GT(no_value.exit_code, 0);
+  EXPECT_NE(no_value.output.find("--config"), std::string::npos) << no_value.output;
+  ConfigDir good;
+  const RunResult port =
+      ServerProcess::run_and_capture({"--config", good.config, "--port", "99999"}, 10s);
+  EXPECT_GT(port.exit_code, 0);
+  EXPECT_NE(port.output.find("99999"), std::string::npos) << port.output;
+}
+
+TEST(CommandLine, CheckConfigAcceptsAGoodConfigWithoutListening) {
+  ConfigDir good;
+  const auto started = std::chrono::steady_clock::now();
+  const RunResult r = check_config(good.config);
+  EXPECT_FALSE(r.timed_out) << r.output;
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.find("\"listening\""), std::string::npos) << r.output;
+  // It neither serves nor waits for Kafka (which is unreachable here).
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
+}
+
+TEST(CommandLine, UnknownConfigKeyIsRefusedByName) {
+  ConfigDir bad("frobnication_level: 3\n");
+  expect_refused(check_config(bad.config), "frobnication_level");
+  expect_refused(start(bad.config), "frobnication_level");
+  ConfigDir nested("plugins:\n  sorce: kafka\n");
+  expect_refused(check_config(nested.config), "sorce");
+}
+
+TEST(CommandLine, UnreadableStreamConfigIsRefusedNamingTheFile) {
+  TempDir dir("es-cli-");
+  const std::string missing = dir.path() + "/no-such-streams.yaml";
+  const std::string config = dir.write(
+      "config.yaml", std::string(kNoKafka) + "stream_config_uri: " + ServerProcess::quote(missing));
+  expect_refused(check_config(config), "no-such-streams.yaml");
+  expect_refused(start(config), "no-such-streams.yaml");
+}
+
+TEST(CommandLine, MissingConfigFileIsRefusedNamingIt) {
+  TempDir dir("es-cli-");
+  expect_refused(check_config(dir.path() + "/absent-config.yaml"), "absent-config.yaml");
+}
+
+// A directory where a config file should be: refused like any unreadable file, naming it.
+TEST(CommandLine, ConfigPathsThatAreDirectoriesAreRefusedNamingThem) {
+  TempDir dir("es-cli-");
+  const std::string streams_dir = dir.path() + "/streams-dir.yaml";
+  std::filesystem::create_directory(streams_dir);
+  const std::string config =
+      dir.write("config.yaml",
+                std::string(kNoKafka) + "stream_config_uri: " + ServerProcess::quote(streams_dir));
+  expect_refused(check_config(config), "streams-dir.yaml");
+
+  const std::string config_dir = dir.path() + "/config-dir.yaml";
+  std::filesystem::create_directory(config_dir);
+  expect_refused(check_config(config_dir), "config-dir.yaml");
+}
+
+TEST(CommandLine, MissingPluginIsRefusedByName) {
+  ConfigDir bad("plugins:\n  source: nope\n");
+  expect_refused(check_config(bad.config), "'nope'");
+  expect_refused(start(bad.config), "'nope'");
+  ConfigDir bad_encoder("plugins:\n  encoders: [sse, nope-encoder]\n");
+  expect_refused(check_config(bad_encoder.config), "nope-encoder");
+}
+
+TEST(CommandLine, GarbagePluginFileIsRefusedNamingTheFile) {
+  TempDir plugins("es-badplugins-");
+  plugins.write("libbad.so", "this is not an ELF shared object\n");
+  ConfigDir bad("plugins:\n  directories: [" + ServerProcess::quote(plugin_dir()) + ", " +
+                ServerProcess::quote(plugins.path()) + "]\n");
+  // The same config without the garbage directory is fine: the refusal is the garbage's.
+  ConfigDir good("plugins:\n  directories: [" + ServerProcess::quote(plugin_dir()) + "]\n");
+  const RunResult ok = check_config(good.config);
+  ASSERT_EQ(ok.exit_code, 0) << ok.output;
+
+  expect_refused(check_config(bad.config), "libbad.so");
+  expect_refused(start(bad.config), "libbad.so");
+}
+
+}  // namespace
+}  // namespace eventstreams::testing
