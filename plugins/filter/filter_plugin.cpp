@@ -1,0 +1,164 @@
+#include "filter_plugin.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <exception>
+#include <utility>
+
+namespace eventstreams::filter {
+namespace {
+
+constexpr std::string_view kErrorPrefix = "filter config: ";
+constexpr std::string_view kKnownKeys = "drop_canary, reserved_parameters";
+constexpr std::string_view kCounterHelp = "Events a transform of the filter plugin dropped";
+
+std::string describe(const rapidjson::Value& value) {
+  switch (value.GetType()) {
+    case rapidjson::kNullType:
+      return "null";
+    case rapidjson::kFalseType:
+    case rapidjson::kTrueType:
+      return "a boolean";
+    case rapidjson::kObjectType:
+      return "an object";
+    case rapidjson::kArrayType:
+      return "an array";
+    case rapidjson::kStringType:
+      return "a string";
+    case rapidjson::kNumberType:
+      return "a number";
+  }
+  return "an unknown value";
+}
+
+std::string error_text(std::string_view detail) {
+  return std::string(kErrorPrefix) + std::string(detail);
+}
+
+}  // namespace
+
+std::optional<FilterConfig> parse_config(std::string_view config_json, std::string& error) {
+  FilterConfig config;
+  if (config_json.find_first_not_of(" \t\r\n") == std::string_view::npos) return config;
+
+  rapidjson::Document doc;
+  doc.Parse(config_json.data(), config_json.size());
+  if (doc.HasParseError()) {
+    error = error_text("invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
+                       rapidjson::GetParseError_En(doc.GetParseError()));
+    return std::nullopt;
+  }
+  if (doc.IsNull()) return config;
+  if (!doc.IsObject()) {
+    error = error_text("expected a JSON object, got " + describe(doc));
+    return std::nullopt;
+  }
+  // Indexed rather than a range-for: RapidJSON 1.1's iterator comparison is ambiguous in C++20
+  // (clang -Wambiguous-reversed-operator).
+  const auto members = doc.MemberBegin();
+  for (rapidjson::SizeType i = 0; i < doc.MemberCount(); ++i) {
+    const auto& member = members[i];
+    const std::string key(member.name.GetString(), member.name.GetStringLength());
+    const rapidjson::Value& value = member.value;
+    if (key == "drop_canary") {
+      if (!value.IsBool()) {
+        error = error_text("\"drop_canary\" must be a boolean, got " + describe(value));
+        return std::nullopt;
+      }
+      config.drop_canary = value.GetBool();
+    } else if (key == "reserved_parameters") {
+      if (!value.IsArray()) {
+        error = error_text("\"reserved_parameters\" must be an array of strings, got " +
+                           describe(value));
+        return std::nullopt;
+      }
+      for (rapidjson::SizeType k = 0; k < value.Size(); ++k) {
+        const rapidjson::Value& name = value[k];
+        if (!name.IsString() || name.GetStringLength() == 0) {
+          error = error_text("\"reserved_parameters\" must hold non-empty strings, got " +
+                             (name.IsString() ? std::string("an empty string") : describe(name)));
+          return std::nullopt;
+        }
+        config.reserved.emplace(name.GetString(), name.GetStringLength());
+      }
+    } else {
+      error =
+          error_text("unknown key \"" + key + "\" (known keys: " + std::string(kKnownKeys) + ")");
+      return std::nullopt;
+    }
+  }
+  return config;
+}
+
+void FilterTransform::apply(EventBatch& batch) noexcept {
+  std::uint64_t filtered = 0;
+  std::uint64_t canary = 0;
+  for (Event& e : batch.events) {
+    if (e.dropped) continue;
+    Matcher::Verdict verdict;
+    try {
+      verdict = matcher_.evaluate(batch.value(e));
+    } catch (...) {
+      // Out of memory while parsing: an event the filter could not judge is not sent.
+      verdict = Matcher::Verdict::kFiltered;
+    }
+    if (verdict == Matcher::Verdict::kPass) continue;
+    e.dropped = true;
+    ++(verdict == Matcher::Verdict::kCanary ? canary : filtered);
+  }
+  if (filtered > 0 && filtered_ != nullptr) filtered_->add(filtered);
+  if (canary > 0 && canary_ != nullptr) canary_->add(canary);
+}
+
+FilterTransformFactory::FilterTransformFactory(FilterConfig config, HostServices* host)
+    : config_(std::move(config)) {
+  if (host != nullptr) {
+    filtered_ = host->counter(kCounterName, kCounterHelp, "reason=\"filter\"");
+    if (config_.drop_canary)
+      canary_ = host->counter(kCounterName, kCounterHelp, "reason=\"canary\"");
+  }
+}
+
+bool FilterTransformFactory::accepts_parameter(const std::string& name) const noexcept {
+  if (config_.reserved.count(name)) return false;
+  std::string error;
+  return check_name(name, error);
+}
+
+std::unique_ptr<Transform> FilterTransformFactory::create(const RequestInfo& request,
+                                                          std::string& group_key,
+                                                          std::string& error) noexcept {
+  group_key.clear();
+  try {
+    std::optional<Filter> filter = parse_filter(request.query, config_.reserved, error);
+    if (!filter) return nullptr;
+    if (filter->empty() && !config_.drop_canary) return nullptr;
+    group_key = filter->canonical_key();
+    return std::make_unique<FilterTransform>(Matcher(*filter, config_.drop_canary), filtered_,
+                                             canary_);
+  } catch (const std::exception& e) {
+    group_key.clear();
+    error = std::string("filter: ") + e.what();
+  } catch (...) {
+    group_key.clear();
+    error = "filter: unknown error";
+  }
+  return nullptr;
+}
+
+std::unique_ptr<TransformFactory> create_factory(const PluginContext& context,
+                                                 std::string& error) noexcept {
+  try {
+    std::optional<FilterConfig> config = parse_config(context.config_json, error);
+    if (!config) return nullptr;
+    return std::make_unique<FilterTransformFactory>(std::move(*config), context.host);
+  } catch (const std::exception& e) {
+    error = std::string(kErrorPrefix) + e.what();
+  } catch (...) {
+    error = std::string(kErrorPrefix) + "unknown error";
+  }
+  return nullptr;
+}
+
+}  // namespace eventstreams::filter

@@ -1,0 +1,18 @@
+// Entry point of libeventstreams-filter.so: exports the descriptor, nothing else.
+#include <memory>
+#include <string>
+
+#include "eventstreams/abi.h"
+#include "filter_plugin.h"
+
+namespace {
+
+// create_factory catches everything, so nothing is thrown across the plugin boundary.
+std::unique_ptr<eventstreams::TransformFactory> create(const eventstreams::PluginContext& context,
+                                                       std::string& error) noexcept {
+  return eventstreams::filter::create_factory(context, error);
+}
+
+}  // namespace
+
+EVENTSTREAMS_EXPORT_PLUGIN(kTransform, "filter", "1.0", nullptr, &create, nullptr);
