@@ -1,15 +1,14 @@
 #include "server_app.h"
 
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/ThreadPool.h>
 #include <pthread.h>
 #include <signal.h>
 
 #include <iostream>
 #include <thread>
-
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/ThreadPool.h>
 
 #include "config/config_error.h"
 #include "config/stream_config.h"
@@ -75,8 +74,8 @@ int run_server(const CommandLine& cl) {
   }
 
   if (auto s = plugins.source->start(catalog.all_topics()); !s.ok()) {
-    std::cerr << "eventstreams: source '" << plugins.source_name << "' failed to start: "
-              << s.message << "\n";
+    std::cerr << "eventstreams: source '" << plugins.source_name
+              << "' failed to start: " << s.message << "\n";
     return 3;
   }
 
@@ -117,15 +116,15 @@ int run_server(const CommandLine& cl) {
     server = std::make_unique<Poco::Net::HTTPServer>(new http::Router(ctx), pool, socket, params);
     server->start();
   } catch (const Poco::Exception& e) {
-    std::cerr << "eventstreams: cannot listen on " << config.interface << ":" << config.port
-              << ": " << e.displayText() << "\n";
+    std::cerr << "eventstreams: cannot listen on " << config.interface << ":" << config.port << ": "
+              << e.displayText() << "\n";
     engine.stop();
     return 4;
   }
   logger.log(LogLevel::kInfo, "listening",
-             "{\"interface\":" + services::json_string(config.interface) +
-                 ",\"port\":" + std::to_string(port) + ",\"streams\":" +
-                 std::to_string(catalog.streams.size()) + ",\"version\":\"" ES_VERSION "\"}");
+             "{\"interface\":" + services::json_string(config.interface) + ",\"port\":" +
+                 std::to_string(port) + ",\"streams\":" + std::to_string(catalog.streams.size()) +
+                 ",\"version\":\"" ES_VERSION "\"}");
 
   int sig = 0;
   sigwait(&signals, &sig);

@@ -3,13 +3,13 @@
 // that names the key.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 namespace eventstreams::config {
 
@@ -40,7 +40,8 @@ struct AppConfig {
   std::int64_t start_timeout_ms = 10000;  // bound on resolving positions before headers
   std::string cors = "*";
   std::string content_security_policy =
-      "default-src 'self'; object-src 'none'; media-src *; img-src *; style-src *; frame-ancestors 'self'";
+      "default-src 'self'; object-src 'none'; media-src *; img-src *; style-src *; frame-ancestors "
+      "'self'";
   int max_connections = 0;             // 0: no limit
   int client_ip_connection_limit = 0;  // 0: no limit
   std::vector<std::string> trusted_proxies;

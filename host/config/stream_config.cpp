@@ -1,14 +1,14 @@
 #include "config/stream_config.h"
 
-#include <set>
-#include <sstream>
-
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
+
+#include <set>
+#include <sstream>
 
 #include "config/config_error.h"
 #include "config/yaml_json.h"
@@ -137,8 +137,8 @@ StreamCatalog load_stream_catalog(const AppConfig& config) {
     // e.g. std::ios_base::failure when the path is a directory
     throw ConfigError("stream config '" + uri + "': " + e.what());
   }
-  return build_stream_catalog(doc, config.stream_config_object_path,
-                              config.stream_config_defaults, config.allowed_streams, uri);
+  return build_stream_catalog(doc, config.stream_config_object_path, config.stream_config_defaults,
+                              config.allowed_streams, uri);
 }
 
 }  // namespace eventstreams::config

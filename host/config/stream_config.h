@@ -1,12 +1,12 @@
 // The stream catalog: stream names mapped to Kafka topics (SPEC 1).
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "config/app_config.h"
 

@@ -29,7 +29,9 @@ bool is_plain_number(const std::string& s, bool& integral) {
 void write(const YAML::Node& node, std::string& out) {
   switch (node.Type()) {
     case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: out += "null"; return;
+    case YAML::NodeType::Undefined:
+      out += "null";
+      return;
     case YAML::NodeType::Sequence: {
       out += '[';
       bool first = true;
@@ -62,7 +64,8 @@ void write(const YAML::Node& node, std::string& out) {
         if (s == "false" || s == "False" || s == "FALSE") return void(out += "false");
         if (s == "~" || s == "null" || s == "Null" || s == "NULL") return void(out += "null");
         bool integral = false;
-        if (is_plain_number(s, integral) && s.front() != '+' && !(s.size() > 1 && s[0] == '0' && s[1] != '.')) {
+        if (is_plain_number(s, integral) && s.front() != '+' &&
+            !(s.size() > 1 && s[0] == '0' && s[1] != '.')) {
           out += s;
           return;
         }

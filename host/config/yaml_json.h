@@ -1,9 +1,9 @@
 // YAML nodes as JSON text: how plugin config crosses the plugin boundary.
 #pragma once
 
-#include <string>
-
 #include <yaml-cpp/yaml.h>
+
+#include <string>
 
 namespace eventstreams::config {
 

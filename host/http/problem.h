@@ -1,10 +1,10 @@
 // Errors before a stream starts: JSON problem bodies (SPEC 4).
 #pragma once
 
-#include <string>
-
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+
+#include <string>
 
 #include "config/app_config.h"
 

@@ -8,10 +8,8 @@ namespace {
 
 std::vector<std::pair<std::string, std::string>> common_headers(const config::AppConfig& c) {
   std::vector<std::pair<std::string, std::string>> h = {
-      {"Access-Control-Allow-Origin", c.cors},
-      {"Access-Control-Allow-Headers", kAllowHeaders},
-      {"Access-Control-Expose-Headers", "etag"},
-      {"X-Content-Type-Options", "nosniff"},
+      {"Access-Control-Allow-Origin", c.cors},   {"Access-Control-Allow-Headers", kAllowHeaders},
+      {"Access-Control-Expose-Headers", "etag"}, {"X-Content-Type-Options", "nosniff"},
       {"X-Frame-Options", "SAMEORIGIN"},
   };
   if (!c.content_security_policy.empty()) {

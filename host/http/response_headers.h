@@ -1,15 +1,16 @@
 // Headers every response carries (SPEC 5): CORS and security headers.
 #pragma once
 
-#include <string>
-
 #include <Poco/Net/HTTPServerResponse.h>
+
+#include <string>
 
 #include "config/app_config.h"
 
 namespace eventstreams::http {
 
-inline constexpr const char* kAllowHeaders = "accept, x-requested-with, content-type, last-event-id";
+inline constexpr const char* kAllowHeaders =
+    "accept, x-requested-with, content-type, last-event-id";
 inline constexpr const char* kAllowMethods = "GET, HEAD, OPTIONS";
 
 // Sets them on a POCO response.

@@ -56,18 +56,22 @@ SimpleResponse robots_route() {
 
 SimpleResponse metrics_route(ServerContext& ctx) {
   std::string body = ctx.metrics->render_prometheus();
-  body += "# HELP eventstreams_source_readers Source readers (Kafka consumers) open now\n"
-          "# TYPE eventstreams_source_readers gauge\neventstreams_source_readers " +
-          std::to_string(ctx.plugins->source->open_readers()) + "\n";
-  body += "# HELP eventstreams_live_hubs Shared live-head readers running now\n"
-          "# TYPE eventstreams_live_hubs gauge\neventstreams_live_hubs " +
-          std::to_string(ctx.engine->live_hubs()) + "\n";
-  body += "# HELP eventstreams_private_hubs Catch-up readers serving one client each\n"
-          "# TYPE eventstreams_private_hubs gauge\neventstreams_private_hubs " +
-          std::to_string(ctx.engine->private_hubs()) + "\n";
-  body += "# HELP eventstreams_connections Client connections counted by the limiter\n"
-          "# TYPE eventstreams_connections gauge\neventstreams_connections " +
-          std::to_string(ctx.limiter->total()) + "\n";
+  body +=
+      "# HELP eventstreams_source_readers Source readers (Kafka consumers) open now\n"
+      "# TYPE eventstreams_source_readers gauge\neventstreams_source_readers " +
+      std::to_string(ctx.plugins->source->open_readers()) + "\n";
+  body +=
+      "# HELP eventstreams_live_hubs Shared live-head readers running now\n"
+      "# TYPE eventstreams_live_hubs gauge\neventstreams_live_hubs " +
+      std::to_string(ctx.engine->live_hubs()) + "\n";
+  body +=
+      "# HELP eventstreams_private_hubs Catch-up readers serving one client each\n"
+      "# TYPE eventstreams_private_hubs gauge\neventstreams_private_hubs " +
+      std::to_string(ctx.engine->private_hubs()) + "\n";
+  body +=
+      "# HELP eventstreams_connections Client connections counted by the limiter\n"
+      "# TYPE eventstreams_connections gauge\neventstreams_connections " +
+      std::to_string(ctx.limiter->total()) + "\n";
   return {200, "text/plain; version=0.0.4; charset=utf-8", body, {}, {}};
 }
 
@@ -83,7 +87,8 @@ SimpleResponse healthz_route(ServerContext& ctx) {
 SimpleResponse preflight_route() {
   SimpleResponse r;
   r.status = 204;
-  r.headers = {{"Access-Control-Allow-Methods", kAllowMethods}, {"Access-Control-Max-Age", "86400"}};
+  r.headers = {{"Access-Control-Allow-Methods", kAllowMethods},
+               {"Access-Control-Max-Age", "86400"}};
   return r;
 }
 

@@ -2,9 +2,9 @@
 // preflights and the errors for unknown paths and methods (SPEC 4, 5).
 #pragma once
 
-#include <functional>
-
 #include <Poco/Net/HTTPRequestHandler.h>
+
+#include <functional>
 
 #include "http/problem.h"
 #include "http/server_context.h"

@@ -1,12 +1,11 @@
 #include "http/stream_route.h"
 
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/StreamSocket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <set>
-
-#include <Poco/Net/HTTPServerRequestImpl.h>
-#include <Poco/Net/StreamSocket.h>
 
 #include "http/accept_negotiation.h"
 #include "http/problem.h"
@@ -39,7 +38,8 @@ Problem from_source(const SourceStatus& s) {
       return {503, "topic_not_available", "Topic Not Available", s.message, 0};
     case SourceStatus::Code::kTimeout:
       return {504, "kafka_error", "Kafka Timeout", s.message, 0};
-    default: return {502, "kafka_error", "Kafka Error", s.message, 0};
+    default:
+      return {502, "kafka_error", "Kafka Error", s.message, 0};
   }
 }
 
@@ -65,8 +65,10 @@ ParsedRequest parse_request(const ServerContext& ctx, Poco::Net::HTTPServerReque
   const std::string path = uri.substr(0, qmark);
   const std::string raw_query = qmark == std::string::npos ? "" : uri.substr(qmark + 1);
 
-  const auto names = request::parse_stream_list(std::string_view(path).substr(kStreamPrefix.size()));
-  if (!names) throw Refusal{not_found("Invalid streams: the stream list is not valid URL encoding")};
+  const auto names =
+      request::parse_stream_list(std::string_view(path).substr(kStreamPrefix.size()));
+  if (!names)
+    throw Refusal{not_found("Invalid streams: the stream list is not valid URL encoding")};
   std::vector<std::string> invalid;
   std::set<std::string> topics;
   for (const auto& name : *names) {
@@ -85,16 +87,17 @@ ParsedRequest parse_request(const ServerContext& ctx, Poco::Net::HTTPServerReque
 
   auto query = request::parse_query(raw_query);
   if (!query) {
-    throw Refusal{{400, "bad_request", "Bad Request", "The query string is not valid URL encoding", 0}};
+    throw Refusal{
+        {400, "bad_request", "Bad Request", "The query string is not valid URL encoding", 0}};
   }
   out.query = std::move(*query);
   if (auto it = out.query.find("since"); it != out.query.end()) {
     out.since = request::parse_since(it->second);
     if (!out.since) {
-      throw Refusal{{400, "invalid_timestamp", "Invalid Timestamp",
-                     "since '" + it->second +
-                         "' is neither milliseconds since the epoch nor a date-time",
-                     0}};
+      throw Refusal{
+          {400, "invalid_timestamp", "Invalid Timestamp",
+           "since '" + it->second + "' is neither milliseconds since the epoch nor a date-time",
+           0}};
     }
   }
 
@@ -245,7 +248,8 @@ void StreamRoute::handleRequest(Poco::Net::HTTPServerRequest& request,
       case streaming::ConnectionLimiter::Result::kServerLimit:
         throw Refusal{{503, "service_unavailable", "Service Unavailable",
                        "The server has reached its connection limit", 5}};
-      case streaming::ConnectionLimiter::Result::kOk: break;
+      case streaming::ConnectionLimiter::Result::kOk:
+        break;
     }
 
     SourceFactory& source = *ctx_.plugins->source;

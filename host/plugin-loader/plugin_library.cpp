@@ -25,8 +25,8 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::string& path, std:
   // Check the version before reading anything else: a different ABI may lay fields out
   // differently.
   if (d->abi_version != kAbiVersion) {
-    error = path + ": plugin ABI version " + std::to_string(d->abi_version) +
-            ", the host needs " + std::to_string(kAbiVersion);
+    error = path + ": plugin ABI version " + std::to_string(d->abi_version) + ", the host needs " +
+            std::to_string(kAbiVersion);
     return nullptr;
   }
   if (d->descriptor_size != sizeof(PluginDescriptor)) {
@@ -40,9 +40,15 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::string& path, std:
   }
   bool factory_ok = false;
   switch (d->kind) {
-    case PluginKind::kSource: factory_ok = d->create_source != nullptr; break;
-    case PluginKind::kTransform: factory_ok = d->create_transform != nullptr; break;
-    case PluginKind::kEncoder: factory_ok = d->create_encoder != nullptr; break;
+    case PluginKind::kSource:
+      factory_ok = d->create_source != nullptr;
+      break;
+    case PluginKind::kTransform:
+      factory_ok = d->create_transform != nullptr;
+      break;
+    case PluginKind::kEncoder:
+      factory_ok = d->create_encoder != nullptr;
+      break;
     default:
       error = path + ": unknown plugin kind " + std::to_string(static_cast<unsigned>(d->kind));
       return nullptr;

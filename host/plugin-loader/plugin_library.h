@@ -1,10 +1,9 @@
 // One loaded plugin shared object and its checked descriptor.
 #pragma once
 
+#include <boost/dll/shared_library.hpp>
 #include <memory>
 #include <string>
-
-#include <boost/dll/shared_library.hpp>
 
 #include "eventstreams/abi.h"
 

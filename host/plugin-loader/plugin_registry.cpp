@@ -1,9 +1,8 @@
 #include "plugin-loader/plugin_registry.h"
 
 #include <algorithm>
-#include <filesystem>
-
 #include <boost/dll/runtime_symbol_info.hpp>
+#include <filesystem>
 
 #include "config/config_error.h"
 #include "config/yaml_json.h"
@@ -15,9 +14,12 @@ namespace fs = std::filesystem;
 
 const char* kind_name(PluginKind kind) {
   switch (kind) {
-    case PluginKind::kSource: return "source";
-    case PluginKind::kTransform: return "transform";
-    case PluginKind::kEncoder: return "encoder";
+    case PluginKind::kSource:
+      return "source";
+    case PluginKind::kTransform:
+      return "transform";
+    case PluginKind::kEncoder:
+      return "encoder";
   }
   return "unknown";
 }
@@ -92,8 +94,8 @@ std::shared_ptr<PluginLibrary> PluginRegistry::find(const std::string& name,
     for (const auto& d : directories_) dirs += (dirs.empty() ? "" : ", ") + d;
     std::string known;
     for (const auto& [n, lib] : by_name_) known += (known.empty() ? "" : ", ") + n;
-    throw config::ConfigError("plugin '" + name + "' not found in [" + dirs + "] (found: " +
-                              (known.empty() ? "none" : known) + ")");
+    throw config::ConfigError("plugin '" + name + "' not found in [" + dirs +
+                              "] (found: " + (known.empty() ? "none" : known) + ")");
   }
   if (it->second->descriptor().kind != kind) {
     throw config::ConfigError("plugin '" + name + "' (" + it->second->path() + ") is a " +
@@ -143,9 +145,10 @@ LoadedPlugins PluginRegistry::instantiate(const config::AppConfig& config,
     out.transform_names.push_back(name);
   }
   for (const auto& [name, node] : config.plugins.config) {
-    const bool used = name == config.plugins.source ||
-                      std::count(config.plugins.encoders.begin(), config.plugins.encoders.end(), name) ||
-                      std::count(config.plugins.transforms.begin(), config.plugins.transforms.end(), name);
+    const bool used =
+        name == config.plugins.source ||
+        std::count(config.plugins.encoders.begin(), config.plugins.encoders.end(), name) ||
+        std::count(config.plugins.transforms.begin(), config.plugins.transforms.end(), name);
     if (!used) {
       throw config::ConfigError("config key 'plugins.config." + name +
                                 "': no configured plugin has that name");

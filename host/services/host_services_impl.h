@@ -9,7 +9,8 @@ namespace eventstreams::services {
 
 class HostServicesImpl final : public HostServices {
  public:
-  HostServicesImpl(JsonLogger& logger, MetricsRegistry& metrics) : logger_(logger), metrics_(metrics) {}
+  HostServicesImpl(JsonLogger& logger, MetricsRegistry& metrics)
+      : logger_(logger), metrics_(metrics) {}
   virtual ~HostServicesImpl() = default;
 
   void log(LogLevel level, std::string_view message,

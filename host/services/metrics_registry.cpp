@@ -60,7 +60,8 @@ std::string MetricsRegistry::render_prometheus() const {
       if (!labels.empty()) out += "{" + labels + "}";
       out += " " + std::to_string(v) + "\n";
     };
-    for (const auto& [labels, c] : fam.counters) line(labels, static_cast<std::int64_t>(c->value()));
+    for (const auto& [labels, c] : fam.counters)
+      line(labels, static_cast<std::int64_t>(c->value()));
     for (const auto& [labels, g] : fam.gauges) line(labels, g->load());
   }
   return out;

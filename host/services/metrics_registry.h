@@ -28,9 +28,7 @@ class MetricsRegistry {
   class AtomicCounter final : public Counter {
    public:
     void add(std::uint64_t n) noexcept override { value_.fetch_add(n, std::memory_order_relaxed); }
-    std::uint64_t value() const noexcept override {
-      return value_.load(std::memory_order_relaxed);
-    }
+    std::uint64_t value() const noexcept override { return value_.load(std::memory_order_relaxed); }
 
    private:
     std::atomic<std::uint64_t> value_{0};

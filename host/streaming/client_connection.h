@@ -57,8 +57,8 @@ class ClientConnection final : public IoWatcher {
 
   // Bookkeeping for the hub.
   std::uint64_t events_sent = 0;
-  std::size_t group_index = 0;   // position in its group's member list
-  void* group = nullptr;         // the group it belongs to
+  std::size_t group_index = 0;  // position in its group's member list
+  void* group = nullptr;        // the group it belongs to
   const char* close_reason = "";
 
  private:

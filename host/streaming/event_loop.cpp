@@ -15,7 +15,8 @@ namespace eventstreams::streaming {
 EventLoop::EventLoop() {
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (epoll_fd_ < 0 || wake_fd_ < 0) throw std::system_error(errno, std::generic_category(), "epoll");
+  if (epoll_fd_ < 0 || wake_fd_ < 0)
+    throw std::system_error(errno, std::generic_category(), "epoll");
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.ptr = nullptr;  // null marks the wake-up fd
@@ -58,9 +59,13 @@ void EventLoop::post(std::function<void()> task) {
   [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof one);
 }
 
-void EventLoop::defer(std::function<void()> task) { deferred_.push_back(std::move(task)); }
+void EventLoop::defer(std::function<void()> task) {
+  deferred_.push_back(std::move(task));
+}
 
-void EventLoop::retire(std::shared_ptr<void> object) { retired_.push_back(std::move(object)); }
+void EventLoop::retire(std::shared_ptr<void> object) {
+  retired_.push_back(std::move(object));
+}
 
 void EventLoop::watch(int fd, std::uint32_t events, IoWatcher* watcher) {
   epoll_event ev{};
@@ -78,7 +83,9 @@ void EventLoop::rewatch(int fd, std::uint32_t events, IoWatcher* watcher) {
   epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev);
 }
 
-void EventLoop::unwatch(int fd) { epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); }
+void EventLoop::unwatch(int fd) {
+  epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+}
 
 void EventLoop::every(std::int64_t interval_ms, std::function<void(std::int64_t)> tick) {
   timers_.push_back({interval_ms, clock_ms() + interval_ms, std::move(tick)});

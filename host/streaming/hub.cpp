@@ -6,8 +6,8 @@
 #include <algorithm>
 
 #include "pipeline/meta_rewriter.h"
-#include "streaming/chunked.h"
 #include "services/json_text.h"
+#include "streaming/chunked.h"
 
 namespace eventstreams::streaming {
 namespace {
@@ -55,8 +55,9 @@ Hub::Hub(EventLoop& loop, const HubEnvironment& env, std::string key, bool live,
       reader_(std::move(reader)),
       ids_(starts, std::move(cluster_id)),
       on_empty_(std::move(on_empty)) {
-  invalid_events_ = env_.metrics->counter("eventstreams_events_invalid_total",
-                                          "Kafka messages skipped because they are not JSON objects");
+  invalid_events_ =
+      env_.metrics->counter("eventstreams_events_invalid_total",
+                            "Kafka messages skipped because they are not JSON objects");
 }
 
 Hub::~Hub() {
@@ -89,14 +90,14 @@ Hub::Group& Hub::group_for(StreamPlan& plan) {
   services::append_json_string(labels, plan.client.streams);
   labels += ",format=";
   services::append_json_string(labels, enc.name);
-  g->events_sent = env_.metrics->counter("eventstreams_events_sent_total",
-                                         "Events sent to clients", labels);
+  g->events_sent =
+      env_.metrics->counter("eventstreams_events_sent_total", "Events sent to clients", labels);
   g->bytes_sent =
       env_.metrics->counter("eventstreams_bytes_sent_total", "Bytes sent to clients", labels);
   std::string stream_label = "stream=";
   services::append_json_string(stream_label, plan.client.streams);
-  g->connected = env_.metrics->gauge("eventstreams_connected_clients", "Clients connected now",
-                                     stream_label);
+  g->connected =
+      env_.metrics->gauge("eventstreams_connected_clients", "Clients connected now", stream_label);
   wants_ids_ = wants_ids_ || enc.factory->wants_ids();
   groups_.push_back(std::move(g));
   return *groups_.back();
@@ -398,9 +399,8 @@ void Hub::on_closed(ClientConnection& c) {
   }
   const std::int64_t duration = loop_.now_ms() - c.client().connected_at_ms;
   log_client("client disconnected", c,
-             ",\"reason\":" + services::json_string(c.close_reason) +
-                 ",\"duration_ms\":" + std::to_string(duration) +
-                 ",\"events_sent\":" + std::to_string(c.events_sent));
+             ",\"reason\":" + services::json_string(c.close_reason) + ",\"duration_ms\":" +
+                 std::to_string(duration) + ",\"events_sent\":" + std::to_string(c.events_sent));
   // The connection may be in the middle of its own call stack: free it after this iteration.
   if (keep) loop_.retire(std::move(keep));
   if (members_ == 0 && on_empty_) on_empty_(*this);

@@ -112,7 +112,7 @@ class Hub final : public IoWatcher,
 
   EventBatch raw_;         // what the reader fills; its topic table lives as long as the reader
   EventBatch normalized_;  // rewritten payloads and ids
-  std::vector<int> topic_slots_;  // raw_.topics index -> ResumeIds slot
+  std::vector<int> topic_slots_;                     // raw_.topics index -> ResumeIds slot
   std::vector<ClientConnection*> delivery_targets_;  // reused per delivery
   Counter* invalid_events_ = nullptr;
   std::int64_t last_invalid_log_ms_ = 0;

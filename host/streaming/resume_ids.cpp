@@ -23,7 +23,8 @@ ResumeIds::ResumeIds(const std::vector<PartitionStart>& partitions, std::string 
       entry_by_partition_.emplace_back();
     }
     auto& slots = entry_by_partition_[slot];
-    if (slots.size() <= static_cast<std::size_t>(p.partition)) slots.resize(p.partition + 1, SIZE_MAX);
+    if (slots.size() <= static_cast<std::size_t>(p.partition))
+      slots.resize(p.partition + 1, SIZE_MAX);
     slots[p.partition] = entries_.size();
     entries_.push_back(std::move(e));
   }

@@ -26,8 +26,7 @@ class ResumeIds {
 
   // Records that (topic slot, partition) delivered `offset` with `timestamp`. Unknown
   // partitions (not assigned) are ignored.
-  void advance(int topic_slot, std::int32_t partition, std::int64_t offset,
-               std::int64_t timestamp);
+  void advance(int topic_slot, std::int32_t partition, std::int64_t offset, std::int64_t timestamp);
 
   // Appends the current id (a JSON array) to `out`.
   void append_id(std::string& out) const;
@@ -61,7 +60,7 @@ class ResumeIds {
 
   std::string cluster_id_;
   std::vector<Entry> entries_;
-  std::vector<std::string> topics_;                        // by slot
+  std::vector<std::string> topics_;                           // by slot
   std::vector<std::vector<std::size_t>> entry_by_partition_;  // by slot, then partition
 };
 

@@ -46,7 +46,9 @@ StreamEngine::StreamEngine(const EngineOptions& options, SourceFactory& source,
   }
 }
 
-StreamEngine::~StreamEngine() { stop(); }
+StreamEngine::~StreamEngine() {
+  stop();
+}
 
 void StreamEngine::start() {
   const std::int64_t hb = options_.heartbeat_interval_ms;

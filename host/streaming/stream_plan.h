@@ -19,8 +19,8 @@ namespace eventstreams::streaming {
 struct PartitionStart {
   std::string topic;
   std::int32_t partition = 0;
-  std::int64_t offset = 0;                 // the next offset to read
-  std::optional<std::int64_t> timestamp;   // the time it started from, when known
+  std::int64_t offset = 0;                // the next offset to read
+  std::optional<std::int64_t> timestamp;  // the time it started from, when known
 };
 
 struct ClientInfo {

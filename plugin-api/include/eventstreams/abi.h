@@ -60,8 +60,14 @@ struct PluginDescriptor {
 
 // Use once in a plugin's entry file:
 //   EVENTSTREAMS_EXPORT_PLUGIN(kEncoder, "sse", "1.0", nullptr, nullptr, &create_sse);
-#define EVENTSTREAMS_EXPORT_PLUGIN(kind, name, version, src, tr, enc)                     \
-  extern "C" __attribute__((visibility("default")))                                       \
-  const ::eventstreams::PluginDescriptor EVENTSTREAMS_PLUGIN_SYMBOL = {                   \
-      ::eventstreams::kAbiVersion, sizeof(::eventstreams::PluginDescriptor),              \
-      ::eventstreams::PluginKind::kind, name, version, src, tr, enc}
+#define EVENTSTREAMS_EXPORT_PLUGIN(kind, name, version, src, tr, enc)   \
+  extern "C" __attribute__((visibility("default")))                     \
+  const ::eventstreams::PluginDescriptor EVENTSTREAMS_PLUGIN_SYMBOL = { \
+      ::eventstreams::kAbiVersion,                                      \
+      sizeof(::eventstreams::PluginDescriptor),                         \
+      ::eventstreams::PluginKind::kind,                                 \
+      name,                                                             \
+      version,                                                          \
+      src,                                                              \
+      tr,                                                               \
+      enc}

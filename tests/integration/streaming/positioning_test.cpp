@@ -74,8 +74,7 @@ TEST_F(Positioning, LastEventIdTimestampsFromTenMinutesAgo) {
   start_server({{"s", {t}}});
   const std::string id = R"([{"topic":")" + t + R"(","partition":0,"timestamp":)" +
                          std::to_string(ten_minutes_ago) + R"(},{"topic":")" + t +
-                         R"(","partition":1,"timestamp":)" + std::to_string(ten_minutes_ago) +
-                         "}]";
+                         R"(","partition":1,"timestamp":)" + std::to_string(ten_minutes_ago) + "}]";
   auto c = open_ready("/v2/stream/s", {{"Last-Event-ID", id}});
   const auto events = read_events(*c, 2);
   std::set<std::string> got;
@@ -87,8 +86,9 @@ TEST_F(Positioning, OffsetBeyondTheEndResetsToTheEndAndPicksUpTheNextEvent) {
   const auto t = topic("leid-beyond");
   producer().produce(t, 0, R"({"old":true})");
   start_server({{"s", {t}}});
-  auto c = open_ready("/v2/stream/s",
-                      {{"Last-Event-ID", R"([{"topic":")" + t + R"(","partition":0,"offset":1000}])"}});
+  auto c =
+      open_ready("/v2/stream/s",
+                 {{"Last-Event-ID", R"([{"topic":")" + t + R"(","partition":0,"offset":1000}])"}});
   producer().produce(t, 0, R"({"new":true})");
   const auto events = read_events(*c, 1);
   ASSERT_EQ(events.size(), 1u);
@@ -101,8 +101,9 @@ TEST_F(Positioning, PartitionsTheHeaderDoesNotNameStartAsWithoutIt) {
   producer().produce_many({{a, 0, R"({"a":0})"}, {b, 0, R"({"b":0})"}});
   start_server({{"s", {a, b}}});
   // Only `a` is named: it starts at offset 0; `b` starts at the end (no since).
-  auto c = open_ready("/v2/stream/s",
-                      {{"Last-Event-ID", R"([{"topic":")" + a + R"(","partition":0,"offset":0}])"}});
+  auto c =
+      open_ready("/v2/stream/s",
+                 {{"Last-Event-ID", R"([{"topic":")" + a + R"(","partition":0,"offset":0}])"}});
   auto first = read_events(*c, 1);
   ASSERT_EQ(first.size(), 1u);
   EXPECT_EQ(key_of(first[0]), a + "/0/0");
@@ -120,8 +121,9 @@ TEST_F(Positioning, UnnamedPartitionsStartFromSinceWhenGiven) {
   const auto ts = produce_ten(b);
   producer().produce(a, 0, R"({"a":0})");
   start_server({{"s", {a, b}}});
-  auto c = open_ready("/v2/stream/s?since=" + std::to_string(ts[9]),
-                      {{"Last-Event-ID", R"([{"topic":")" + a + R"(","partition":0,"offset":0}])"}});
+  auto c =
+      open_ready("/v2/stream/s?since=" + std::to_string(ts[9]),
+                 {{"Last-Event-ID", R"([{"topic":")" + a + R"(","partition":0,"offset":0}])"}});
   const auto events = read_events(*c, 2);
   std::set<std::string> got;
   for (const auto& e : events) got.insert(key_of(e));

@@ -19,8 +19,8 @@ class Resume : public StreamingTest {
     std::vector<ProduceMessage> msgs;
     for (int i = 0; i < 60; ++i) {
       const std::string& t = i % 2 ? b_ : a_;
-      msgs.push_back({t, (i / 2) % 3, R"({"i":)" + std::to_string(i) + "}", std::nullopt,
-                      base + i * 10});
+      msgs.push_back(
+          {t, (i / 2) % 3, R"({"i":)" + std::to_string(i) + "}", std::nullopt, base + i * 10});
     }
     producer().produce_many(msgs);
     for (const auto& m : msgs) all_.insert(m.topic + "/" + std::to_string(m.partition));

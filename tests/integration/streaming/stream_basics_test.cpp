@@ -153,8 +153,8 @@ TEST_F(StreamingTest, NdjsonByAcceptHeader) {
   const auto t = topic("ndjson");
   producer().produce_many({{t, 0, R"({"n": 0})"}, {t, 0, R"({"n": 1})"}});
   start_server({{"s", {t}}});
-  auto c = open("/v2/stream/s",
-                {{"Accept", "application/json"}, {"Last-Event-ID", from_zero({t})}});
+  auto c =
+      open("/v2/stream/s", {{"Accept", "application/json"}, {"Last-Event-ID", from_zero({t})}});
   EXPECT_EQ(c->status(), 200);
   EXPECT_EQ(c->header("Content-Type").value_or(""), "application/json; charset=utf-8");
   for (int i = 0; i < 2; ++i) {

@@ -32,7 +32,9 @@ Received decode(const SseEvent& event) {
   return r;
 }
 
-Received decode_line(const std::string& line) { return from_payload(line); }
+Received decode_line(const std::string& line) {
+  return from_payload(line);
+}
 
 std::string iso8601(std::int64_t ms) {
   const std::time_t secs = static_cast<std::time_t>(ms / 1000);

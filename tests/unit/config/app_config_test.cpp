@@ -1,13 +1,16 @@
 // Config validation (issue 2 item 2): unknown keys, wrong types, defaults, relative paths.
+#include "config/app_config.h"
+
 #include <gtest/gtest.h>
 
-#include "config/app_config.h"
 #include "config/config_error.h"
 
 namespace eventstreams::config {
 namespace {
 
-AppConfig parse(const std::string& yaml) { return parse_app_config(YAML::Load(yaml), "/etc/es"); }
+AppConfig parse(const std::string& yaml) {
+  return parse_app_config(YAML::Load(yaml), "/etc/es");
+}
 
 std::string error_of(const std::string& yaml) {
   try {
@@ -66,7 +69,8 @@ TEST(AppConfig, UrlsAreNotMadeRelative) {
 }
 
 TEST(AppConfig, UnknownKeyIsNamed) {
-  EXPECT_EQ(error_of("stream_config_uri: s\nkafka: {}\nprot: 1\n"), "config key 'prot': unknown key");
+  EXPECT_EQ(error_of("stream_config_uri: s\nkafka: {}\nprot: 1\n"),
+            "config key 'prot': unknown key");
   EXPECT_EQ(error_of("stream_config_uri: s\nkafka: {}\nplugins: {dirs: []}\n"),
             "config key 'plugins.dirs': unknown key");
 }
@@ -97,7 +101,8 @@ TEST(AppConfig, UnreadableFileIsNamed) {
     load_app_config("/nonexistent/eventstreams.yaml");
     FAIL() << "no error";
   } catch (const ConfigError& e) {
-    EXPECT_EQ(std::string(e.what()), "config file '/nonexistent/eventstreams.yaml': cannot be read");
+    EXPECT_EQ(std::string(e.what()),
+              "config file '/nonexistent/eventstreams.yaml': cannot be read");
   }
 }
 

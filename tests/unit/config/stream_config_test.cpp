@@ -1,12 +1,13 @@
 // Stream catalog (SPEC 1): regex names and topic-less streams ignored, aliases, defaults,
 // allowed_streams, object path, sorted names, errors.
+#include "config/stream_config.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <fstream>
 
 #include "config/config_error.h"
-#include "config/stream_config.h"
 
 namespace eventstreams::config {
 namespace {
@@ -51,7 +52,8 @@ ok: {topics: [t]}
 }
 
 TEST(StreamConfig, AliasesExposeTheSameStream) {
-  const auto c = build("mediawiki.recentchange: {topics: [a, b], stream_aliases: [recentchange]}\n");
+  const auto c =
+      build("mediawiki.recentchange: {topics: [a, b], stream_aliases: [recentchange]}\n");
   EXPECT_EQ(names(c), (std::vector<std::string>{"mediawiki.recentchange", "recentchange"}));
   EXPECT_EQ(c.find("recentchange")->topics, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(*c.find("recentchange")->alias_of, "mediawiki.recentchange");

@@ -1,7 +1,7 @@
 // YAML -> JSON, the form in which plugin config crosses the boundary.
-#include <gtest/gtest.h>
-
 #include "config/yaml_json.h"
+
+#include <gtest/gtest.h>
 
 namespace eventstreams::config {
 namespace {
@@ -17,7 +17,8 @@ TEST(YamlJson, NestedAndEscaped) {
 }
 
 TEST(YamlJson, DeepMergeOverlays) {
-  const auto merged = deep_merge(YAML::Load("{a: {x: 1, y: 2}, b: 1}"), YAML::Load("{a: {y: 3}, c: 4}"));
+  const auto merged =
+      deep_merge(YAML::Load("{a: {x: 1, y: 2}, b: 1}"), YAML::Load("{a: {y: 3}, c: 4}"));
   EXPECT_EQ(yaml_to_json(merged), R"({"a":{"x":1,"y":3},"b":1,"c":4})");
 }
 

@@ -30,7 +30,8 @@ TEST(PluginLoader, WrongAbiVersionIsRefused) {
 
 TEST(PluginLoader, WrongDescriptorSizeIsRefused) {
   EXPECT_EQ(scan_error("wrong_size"),
-            "plugin " + kFixtures + "/wrong_size/libbroken_wrong_size.so: descriptor size 8, expected " +
+            "plugin " + kFixtures +
+                "/wrong_size/libbroken_wrong_size.so: descriptor size 8, expected " +
                 std::to_string(sizeof(PluginDescriptor)));
 }
 

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "streaming/chunked.h"
+
+#include <gtest/gtest.h>
 
 namespace eventstreams::streaming {
 namespace {
@@ -11,7 +11,9 @@ TEST(Chunked, SizeLineIsLowercaseHex) {
   EXPECT_EQ(chunk_size_line(4096), "1000\r\n");
 }
 
-TEST(Chunked, WholeChunk) { EXPECT_EQ(make_chunk(":ok\n\n"), "5\r\n:ok\n\n\r\n"); }
+TEST(Chunked, WholeChunk) {
+  EXPECT_EQ(make_chunk(":ok\n\n"), "5\r\n:ok\n\n\r\n");
+}
 
 }  // namespace
 }  // namespace eventstreams::streaming

@@ -1,7 +1,7 @@
 // Connection limits (SPEC 6): counted once, released once, however the connection ends.
-#include <gtest/gtest.h>
-
 #include "streaming/connection_limiter.h"
+
+#include <gtest/gtest.h>
 
 namespace eventstreams::streaming {
 namespace {

@@ -1,18 +1,17 @@
 // Resume ids (SPEC 2.1): every assigned partition named; delivered ones by timestamp + 1 with
 // the exact next offset and the cluster marker; the rest by where they started.
-#include <gtest/gtest.h>
-
 #include "streaming/resume_ids.h"
+
+#include <gtest/gtest.h>
 
 namespace eventstreams::streaming {
 namespace {
 
 TEST(ResumeIds, NamesEveryPartitionByItsStartBeforeAnyEvent) {
   ResumeIds ids({{"a", 0, 5, 1000}, {"a", 1, 7, std::nullopt}, {"b", 0, 0, 1000}}, "c1");
-  EXPECT_EQ(ids.id(),
-            R"([{"topic":"a","partition":0,"timestamp":1000,"offset":5,"cluster":"c1"},)"
-            R"({"topic":"a","partition":1,"offset":7,"cluster":"c1"},)"
-            R"({"topic":"b","partition":0,"timestamp":1000,"offset":0,"cluster":"c1"}])");
+  EXPECT_EQ(ids.id(), R"([{"topic":"a","partition":0,"timestamp":1000,"offset":5,"cluster":"c1"},)"
+                      R"({"topic":"a","partition":1,"offset":7,"cluster":"c1"},)"
+                      R"({"topic":"b","partition":0,"timestamp":1000,"offset":0,"cluster":"c1"}])");
 }
 
 TEST(ResumeIds, DeliveredPartitionsUseTimestampPlusOneAndNextOffset) {

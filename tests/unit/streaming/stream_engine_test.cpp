@@ -1,6 +1,8 @@
 // The streaming engine over real sockets with an in-memory source: shared live hubs, one
 // encoding per event, invalid events skipped, slow clients dropped, errors ending streams,
 // heartbeats, and readers released when clients leave.
+#include "streaming/stream_engine.h"
+
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -15,7 +17,6 @@
 
 #include "sse_encoder.h"
 #include "streaming/chunked.h"
-#include "streaming/stream_engine.h"
 
 namespace eventstreams::streaming {
 namespace {
@@ -183,8 +184,8 @@ class EngineTest : public ::testing::Test {
     opt.loops = 1;
     opt.client_buffer_bytes = buffer;
     opt.heartbeat_interval_ms = heartbeat_ms;
-    engine_ = std::make_unique<StreamEngine>(opt, source_, std::vector<EncoderEntry>{{encoder_.get(), "sse"}},
-                                             logger_, metrics_);
+    engine_ = std::make_unique<StreamEngine>(
+        opt, source_, std::vector<EncoderEntry>{{encoder_.get(), "sse"}}, logger_, metrics_);
     engine_->start();
   }
 
@@ -354,7 +355,8 @@ TEST_F(EngineTest, SlowClientIsDroppedWithoutStallingOthers) {
 TEST_F(EngineTest, CaughtUpPrivateClientBecomesTheLiveHub) {
   auto a = attach_private(0);
   // Nothing to read: the private hub is at the head and becomes the live hub of "t".
-  ASSERT_TRUE(wait_until([&] { return engine_->live_hubs() == 1 && engine_->private_hubs() == 0; }));
+  ASSERT_TRUE(
+      wait_until([&] { return engine_->live_hubs() == 1 && engine_->private_hubs() == 0; }));
   auto b = attach_live();  // joins it: no second reader
   ASSERT_TRUE(wait_connected(2));
   EXPECT_EQ(source_.open_readers(), 1u);
