@@ -1,0 +1,364 @@
+#!/usr/bin/env bash
+# bench/run.sh: EventStreams C++ against the original KafkaSSE, side by side (issue 4).
+#
+# One command: builds our server (Release, $BUILD_DIR), builds the peer benchmark
+# (../shared/bench/peer/build.sh into $PEER_WORK, cached), then runs the peer's run-peer.sh
+# scenarios in this order, each on a fresh mock Kafka cluster:
+#   1. kafkasse   the Node.js peer (npm kafka-sse 0.4.2 on node-rdkafka)
+#   2. cpp        our server, same steps, same sizes
+#   3. cpp-scale  our server only: SCALE_IDLE_CLIENTS idle clients at the live head (KafkaSSE
+#                 would need 4 threads and a consumer per client), then the live tail with
+#                 SCALE_LIVE_CLIENTS clients
+# and prints one table (metric | KafkaSSE | EventStreams C++ | ratio | issue target) from the
+# summary.tsv files run-peer.sh writes.
+#
+# Usage:
+#   bench/run.sh                  full run (RUNS=3 medians, ~50 min on 2 cores)
+#   bench/run.sh --smoke          tiny sizes of every step (~3 min; exits 1 if a step failed)
+#   bench/run.sh --table DIR      print the table of an earlier run again
+#   bench/run.sh --no-build ...   skip both builds (binaries must exist)
+#
+# Knobs (env): RUNS N_SINGLE N_MULTI CONC_LIST IDLE_CLIENTS LIVE_CLIENTS LIVE_RATE LIVE_SECS
+#   STEPS (subset of "idle100 single conc live"), SERVERS ("kafkasse cpp cpp-scale"),
+#   SCALE_IDLE_CLIENTS (10000; 0 skips cpp-scale), SCALE_LIVE_CLIENTS (1000; 0: no live step
+#   there), SCALE_RAMP_MS (1: clients opened 1 ms apart), SCALE_KAFKA_PROPS (librdkafka
+#   properties for cpp-scale, default 'fetch.wait.max.ms: 2': the mock broker holds a fetch
+#   with no data for the whole fetch.wait.max.ms, which a real broker cuts short when data
+#   arrives; the default 500 ms would make the live latency a mock artefact), PROFILE=1
+#   (perf record our server during its single-client drain; perturbs that step), PEER_WORK,
+#   BUILD_DIR, OUT, PORT,
+#   ES_EVENT_LOOPS, ES_HTTP_THREADS, ES_LOG_LEVEL (see eventstreams-wrapper.sh).
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(dirname "$HERE")
+PEER_DIR=${PEER_DIR:-$REPO/../shared/bench/peer}
+PEER_DIR=$(cd "$PEER_DIR" && pwd) || { echo "no peer benchmark at $PEER_DIR" >&2; exit 1; }
+export PEER_WORK=${PEER_WORK:-${XDG_CACHE_HOME:-$HOME/.cache}/eventstreams-peer}
+BUILD_DIR=${BUILD_DIR:-$REPO/build-bench}
+
+SMOKE=0 TABLE_ONLY= NO_BUILD=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    --smoke) SMOKE=1 ;;
+    --table) TABLE_ONLY=${2:?--table DIR}; shift ;;
+    --no-build) NO_BUILD=1 ;;
+    -h | --help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 1 ;;
+  esac
+  shift
+done
+
+if [ "$SMOKE" = 1 ]; then
+  : "${RUNS:=1}" "${N_SINGLE:=5000}" "${N_MULTI:=500}" "${CONC_LIST:=10}"
+  : "${IDLE_CLIENTS:=10}" "${LIVE_CLIENTS:=10}" "${LIVE_RATE:=50}" "${LIVE_SECS:=5}"
+  : "${SCALE_IDLE_CLIENTS:=300}" "${SCALE_LIVE_CLIENTS:=50}" "${TEARDOWN_MAX:=60}"
+  : "${STEP_TIMEOUT:=120}"
+fi
+# The peer's defaults (the KafkaSSE baseline in the issue was measured with these).
+: "${RUNS:=3}" "${N_SINGLE:=200000}" "${N_MULTI:=20000}" "${CONC_LIST:=10 100}"
+: "${IDLE_CLIENTS:=100}" "${LIVE_CLIENTS:=100}" "${LIVE_RATE:=200}" "${LIVE_SECS:=30}"
+: "${STEPS:=idle100 single conc live}" "${SERVERS:=kafkasse cpp cpp-scale}"
+: "${SCALE_IDLE_CLIENTS:=10000}" "${SCALE_LIVE_CLIENTS:=1000}" "${SCALE_RAMP_MS:=1}"
+: "${SCALE_KAFKA_PROPS=fetch.wait.max.ms: 2}"
+: "${PROFILE:=0}" "${STEP_TIMEOUT:=900}" "${TEARDOWN_MAX:=240}"
+export RUNS N_SINGLE N_MULTI CONC_LIST IDLE_CLIENTS LIVE_CLIENTS LIVE_RATE LIVE_SECS STEPS
+export STEP_TIMEOUT TEARDOWN_MAX
+
+# ---------------------------------------------------------------------------------------
+# the table
+# ---------------------------------------------------------------------------------------
+print_table() { # results dir
+  local dir=$1
+  awk -F'\t' -v conc="${CONC_LIST_USED:-$CONC_LIST}" '
+    FILENAME ~ /\/kafkasse\/summary.tsv$/  { P[$1] = $2; next }
+    FILENAME ~ /\/cpp\/summary.tsv$/       { C[$1] = $2; next }
+    FILENAME ~ /\/cpp-scale\/summary.tsv$/ { S[$1] = $2; next }
+    FILENAME ~ /\/es-metrics.cpp-scale$/   { split($0, a, " "); if (a[1] + 0 > sc) { sc = a[1] + 0; sr = a[2] } if (a[2] + 0 > sm) sm = a[2] + 0; next }
+    FILENAME ~ /\/es-metrics.cpp$/         { split($0, a, " "); if (a[2] + 0 > cm) cm = a[2] + 0; next }
+    FILENAME ~ /\/params$/                 { split($0, a, "="); V[a[1]] = substr($0, length(a[1]) + 2); next }
+    function num(x) { return x != "" && x ~ /^-?[0-9.]+$/ }
+    function fmt(x) {
+      if (x == "") return "-"
+      if (!num(x)) return x
+      if (x + 0 == int(x + 0)) return sprintf("%d", x)
+      if (x + 0 >= 100) return sprintf("%.0f", x)
+      if (x + 0 >= 10) return sprintf("%.1f", x)
+      if (x + 0 >= 0.1) return sprintf("%.2f", x)
+      return sprintf("%.4f", x)
+    }
+    function mb(x) { return x == "" ? "" : sprintf("%.1f", x / 1024) }
+    # better: hi (C/P) or lo (P/C); ratio = how many times better C++ is
+    function ratio(p, c, better) {
+      if (!num(p) || !num(c)) return "-"
+      if (better == "hi") { if (p + 0 <= 0) return "-"; return sprintf("%.1fx", c / p) }
+      if (better == "lo") { if (c + 0 <= 0) return (p + 0 > 0 ? "inf" : "-"); return sprintf("%.1fx", p / c) }
+      return "-"
+    }
+    function row(label, p, c, better, target) {
+      n++; L[n] = label; PV[n] = fmt(p); CV[n] = fmt(c); R[n] = ratio(p, c, better); T[n] = target
+    }
+    function sec(label) { n++; L[n] = "## " label; PV[n] = ""; CV[n] = ""; R[n] = ""; T[n] = "" }
+    function chk(ok) { return ok ? "  [ok]" : "  [MISS]" }
+    END {
+      sec("1 client drains " V["n_single"] " backlog events (from offset 0)")
+      row("events/s", P["single_events_per_s"], C["single_events_per_s"], "hi",
+          num(C["single_events_per_s"]) ? ">= 300k and >= 100x" chk(C["single_events_per_s"] >= 300000 && num(P["single_events_per_s"]) && C["single_events_per_s"] >= 100 * P["single_events_per_s"]) : ">= 300k and >= 100x")
+      row("MB/s", P["single_MB_per_s"], C["single_MB_per_s"], "hi", "")
+      row("server CPU-s per 1000 events", P["single_server_cpu_s_per_1000ev"], C["single_server_cpu_s_per_1000ev"], "lo", "")
+      row("server peak RSS MB", mb(P["single_peak_rss_kb"]), mb(C["single_peak_rss_kb"]), "lo", "")
+      row("mock broker CPU-s", P["single_mock_cpu_s"], C["single_mock_cpu_s"], "", "")
+      row("client CPU-s", P["single_client_cpu_s"], C["single_client_cpu_s"], "", "")
+      row("complete (1 = all events)", P["single_complete"], C["single_complete"], "", "")
+      m = split(conc, cs, " ")
+      for (i = 1; i <= m; i++) {
+        k = "c" cs[i]
+        sec(cs[i] " clients drain " V["n_multi"] " events each")
+        tgt = ""
+        if (cs[i] == 100) tgt = ">= 1M" (num(C[k "_events_per_s"]) ? chk(C[k "_events_per_s"] >= 1000000) : "")
+        row("aggregate events/s", P[k "_events_per_s"], C[k "_events_per_s"], "hi", tgt)
+        row("server CPU-s per 1000 events", P[k "_server_cpu_s_per_1000ev"], C[k "_server_cpu_s_per_1000ev"], "lo", "")
+        row("server peak RSS MB", mb(P[k "_peak_rss_kb"]), mb(C[k "_peak_rss_kb"]), "lo", cs[i] == 100 ? "bounded by config" : "")
+        row("server peak threads", P[k "_peak_threads"], C[k "_peak_threads"], "lo", "")
+        row("peak broker connections", P[k "_peak_broker_conns"], C[k "_peak_broker_conns"], "lo", "")
+        row("first event ms p50", P[k "_first_event_ms_p50"], C[k "_first_event_ms_p50"], "lo", "")
+        row("teardown s (after clients left)", P[k "_teardown_s"], C[k "_teardown_s"], "lo", "")
+        row("complete clients", P[k "_complete"], C[k "_complete"], "", "")
+      }
+      sec("no client")
+      row("server RSS MB", mb(P["idle_rss_kb"]), mb(C["idle_rss_kb"]), "lo", "")
+      row("server threads", P["idle_threads"], C["idle_threads"], "lo", "")
+      row("broker connections", P["idle_broker_conns"], C["idle_broker_conns"], "lo", "")
+      sec(V["idle_clients"] " idle clients at the live head")
+      row("connected", P["idle100_connected"], C["idle100_connected"], "", "")
+      row("RSS per connection KB", P["rss_per_conn_kb"], C["rss_per_conn_kb"], "lo", "")
+      row("server threads with " V["idle_clients"] " clients", P["idle100_threads"], C["idle100_threads"], "lo", "")
+      row("threads per connection", P["threads_per_conn"], C["threads_per_conn"], "lo", "")
+      row("broker connections", P["idle100_broker_conns"], C["idle100_broker_conns"], "lo", "")
+      row("server CPU % while idle", P["idle100_cpu_pct"], C["idle100_cpu_pct"], "lo", "")
+      tgt = V["idle_clients"] == 100 ? "< 1 s" (num(C["idle100_teardown_s"]) ? chk(C["idle100_teardown_s"] + 0 < 1) : "") : ""
+      row("teardown s (1 s resolution)", P["idle100_teardown_s"], C["idle100_teardown_s"], "lo", tgt)
+      if ("idle100_connected" in S) {
+        sec(V["scale_idle"] " idle clients at the live head (C++ only)")
+        row("connected", "", S["idle100_connected"], "", "")
+        row("RSS per connection KB", "", S["rss_per_conn_kb"], "", "<= 32" chk(num(S["rss_per_conn_kb"]) && S["rss_per_conn_kb"] <= 32))
+        # Bounded by configuration: the HTTP pool (http_threads, grown on demand) and one
+        # live consumer (librdkafka: ~5 threads) come on top of the idle count.
+        row("server threads: none / " V["idle_clients"] " / " V["scale_idle"] " clients", "",
+            S["idle_threads"] " / " C["idle100_threads"] " / " S["idle100_threads"], "",
+            "<= idle+http_threads+6" chk(num(S["idle100_threads"]) && S["idle100_threads"] - S["idle_threads"] <= V["http_threads"] + 6))
+        row("threads per connection", "", S["threads_per_conn"], "", "")
+        row("broker connections", "", S["idle100_broker_conns"], "", "")
+        row("Kafka consumers (at peak clients)", "", (sc > 0 ? sr : ""), "", "1 shared" (sc > 0 ? chk(sr + 0 <= 1) : ""))
+        row("server CPU % while idle", "", S["idle100_cpu_pct"], "", "")
+        row("teardown s (1 s resolution)", "", S["idle100_teardown_s"], "", "")
+      }
+      if ("live_events" in P || "live_events" in C) {
+        sec("live tail: " V["live_rate"] " events/s for " V["live_secs"] " s, " V["live_clients"] " clients")
+        row("events delivered (max " (C["live_expected_max"] != "" ? C["live_expected_max"] : P["live_expected_max"]) ")", P["live_events"], C["live_events"], "hi", "")
+        row("latency ms p50", P["live_latency_ms_p50"], C["live_latency_ms_p50"], "lo", "")
+        row("latency ms p99", P["live_latency_ms_p99"], C["live_latency_ms_p99"], "lo", "")
+        row("latency ms max", P["live_latency_ms_max"], C["live_latency_ms_max"], "lo", "")
+        row("server CPU-s per 1000 events", P["live_server_cpu_s_per_1000ev"], C["live_server_cpu_s_per_1000ev"], "lo", "")
+        row("server peak RSS MB", mb(P["live_peak_rss_kb"]), mb(C["live_peak_rss_kb"]), "lo", "")
+      }
+      if ("live_events" in S) {
+        sec("live tail: " V["live_rate"] " events/s for " V["live_secs"] " s, " V["scale_live"] " clients (C++ only" (V["scale_kafka_props"] != "" ? "; kafka " V["scale_kafka_props"] : "") ")")
+        row("events delivered (max " S["live_expected_max"] ")", "", S["live_events"], "", "")
+        row("latency ms p50", "", S["live_latency_ms_p50"], "", "")
+        row("latency ms p99", "", S["live_latency_ms_p99"], "", (V["scale_live"] >= 1000 ? "<= 10" : "<= 10 (at 1000)") chk(num(S["live_latency_ms_p99"]) && S["live_latency_ms_p99"] <= 10))
+        row("server CPU-s per 1000 events", "", S["live_server_cpu_s_per_1000ev"], "", "")
+      }
+      w = 0; for (i = 1; i <= n; i++) if (L[i] !~ /^## / && length(L[i]) + 2 > w) w = length(L[i]) + 2
+      fmtl = "%-" w "s | %14s | %16s | %8s | %s\n"
+      printf fmtl, "metric", "KafkaSSE", "EventStreams C++", "ratio", "issue 4 target"
+      s = ""; for (i = 0; i < w + 62; i++) s = s "-"; print s
+      for (i = 1; i <= n; i++) {
+        if (L[i] ~ /^## /) { printf "%s\n", substr(L[i], 4); continue }
+        printf fmtl, "  " L[i], PV[i], CV[i], R[i], T[i]
+      }
+    }' "$dir/params" "$dir"/kafkasse/summary.tsv "$dir"/cpp/summary.tsv "$dir"/cpp-scale/summary.tsv \
+       "$dir"/es-metrics.cpp "$dir"/es-metrics.cpp-scale 2>/dev/null
+  echo
+  echo "ratio = how many times better EventStreams C++ is (C++/KafkaSSE for rates, KafkaSSE/C++ for"
+  echo "costs). Medians over RUNS=$(sed -n 's/^runs=//p' "$dir/params") run(s). Per-run values: <dir>/<server>/summary.txt."
+  [ -f "$dir/loadavg.log" ] && awk '{ if (NR == 1 || $2 < lo) lo = $2; if ($2 > hi) hi = $2; s += $2; n++ }
+      END { if (n) printf "load average (1 min) during the run: min %.2f, mean %.2f, max %.2f (%d samples, %s cores)\n", lo, s / n, hi, n, cpus }' \
+      cpus="$(nproc)" "$dir/loadavg.log"
+  echo "results: $dir"
+}
+
+# Checks for --smoke (and a hint after a full run): did every step deliver?
+check_results() { # dir -> prints problems, returns 1 if any
+  local dir=$1 s f bad=0 c
+  for s in $SERVERS; do
+    f=$dir/$s/summary.tsv
+    [ "$s" = cpp-scale ] && [ "$SCALE_IDLE_CLIENTS" -le 0 ] && continue
+    [ -s "$f" ] || { echo "CHECK FAILED: $s produced no summary ($dir/$s/run.log)"; bad=1; continue; }
+    get() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$f"; }
+    if [ "$s" = cpp-scale ]; then
+      [ "$SCALE_IDLE_CLIENTS" -gt 0 ] || continue
+      [ "$(get idle100_connected)" = "$SCALE_IDLE_CLIENTS" ] || { echo "CHECK FAILED: $s: $(get idle100_connected) of $SCALE_IDLE_CLIENTS idle clients connected"; bad=1; }
+      if [ "$SCALE_LIVE_CLIENTS" -gt 0 ] && [ "${LIVE_RATE}" -gt 0 ]; then
+        [ "$(get live_events)" -gt 0 ] 2>/dev/null || { echo "CHECK FAILED: $s: live tail delivered nothing"; bad=1; }
+      fi
+      continue
+    fi
+    if [[ " $STEPS " == *" idle100 "* ]]; then
+      [ "$(get idle100_connected)" = "$IDLE_CLIENTS" ] || { echo "CHECK FAILED: $s: $(get idle100_connected) of $IDLE_CLIENTS idle clients connected"; bad=1; }
+    fi
+    if [[ " $STEPS " == *" single "* ]]; then
+      [ "$(get single_complete)" = 1 ] || { echo "CHECK FAILED: $s: single drain incomplete"; bad=1; }
+    fi
+    if [[ " $STEPS " == *" conc "* ]]; then
+      for c in $CONC_LIST; do
+        [ "$(get "c${c}_complete")" = "$c" ] || { echo "CHECK FAILED: $s: c$c: $(get "c${c}_complete") of $c clients complete"; bad=1; }
+      done
+    fi
+    if [[ " $STEPS " == *" live "* ]] && [ "$LIVE_RATE" -gt 0 ]; then
+      [ "$(get live_events)" -gt 0 ] 2>/dev/null || { echo "CHECK FAILED: $s: live tail delivered nothing"; bad=1; }
+      [ "$(get live_latency_samples)" -gt 0 ] 2>/dev/null || { echo "CHECK FAILED: $s: no latency samples (ids without timestamp?)"; bad=1; }
+    fi
+  done
+  return $bad
+}
+
+if [ -n "$TABLE_ONLY" ]; then
+  [ -f "$TABLE_ONLY/params" ] && CONC_LIST_USED=$(sed -n 's/^conc=//p' "$TABLE_ONLY/params")
+  print_table "$TABLE_ONLY"
+  exit 0
+fi
+
+# ---------------------------------------------------------------------------------------
+# set-up
+# ---------------------------------------------------------------------------------------
+log() { echo "[$(date +%T)] bench: $*" >&2; }
+
+# File descriptors: 10k clients need 10k+ on both sides (the client raises its own limit).
+ulimit -Hn 65536 2>/dev/null || true
+ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || true
+need_fds=$((SCALE_IDLE_CLIENTS + 1000))
+if [ "$(ulimit -Sn)" != unlimited ] && [ "$(ulimit -Sn)" -lt "$need_fds" ]; then
+  log "warning: ulimit -n is $(ulimit -Sn), the ${SCALE_IDLE_CLIENTS}-client step needs ~$need_fds"
+fi
+
+if [ "$NO_BUILD" = 0 ]; then
+  log "building the server (Release) in $BUILD_DIR"
+  { cmake -S "$REPO" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null &&
+    cmake --build "$BUILD_DIR" -j"$(nproc)" --target server; } > "${TMPDIR:-/tmp}/es-bench-build.$$.log" 2>&1 ||
+    { tail -30 "${TMPDIR:-/tmp}/es-bench-build.$$.log"; log "server build failed"; exit 1; }
+  rm -f "${TMPDIR:-/tmp}/es-bench-build.$$.log"
+  log "building the peer benchmark into $PEER_WORK (cached after the first time)"
+  bash "$PEER_DIR/build.sh" || { log "peer build failed"; exit 1; }
+fi
+export ES_BIN=${ES_BIN:-$BUILD_DIR/eventstreams}
+[ -x "$ES_BIN" ] || { log "no server binary at $ES_BIN"; exit 1; }
+[ -x "$PEER_WORK/build/mockkafka" ] && [ -x "$PEER_WORK/build/sseclient" ] ||
+  { log "peer tools missing in $PEER_WORK/build (run without --no-build)"; exit 1; }
+
+# A free port (8092 may be a developer's server).
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if [ -z "${PORT:-}" ]; then
+  for PORT in $(seq 18092 18192); do port_free "$PORT" && break; done
+fi
+export PORT
+
+OUT=${OUT:-$PEER_WORK/results/side-by-side-$( [ "$SMOKE" = 1 ] && echo smoke- )$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$OUT"
+export ES_BENCH_TMP=$OUT/tmp
+{
+  echo "runs=$RUNS"; echo "n_single=$N_SINGLE"; echo "n_multi=$N_MULTI"; echo "conc=$CONC_LIST"
+  echo "idle_clients=$IDLE_CLIENTS"; echo "live_clients=$LIVE_CLIENTS"; echo "live_rate=$LIVE_RATE"
+  echo "live_secs=$LIVE_SECS"; echo "steps=$STEPS"; echo "servers=$SERVERS"
+  echo "scale_idle=$SCALE_IDLE_CLIENTS"; echo "scale_live=$SCALE_LIVE_CLIENTS"; echo "smoke=$SMOKE"
+  echo "scale_kafka_props=$SCALE_KAFKA_PROPS"; echo "http_threads=${ES_HTTP_THREADS:-16}"
+  echo "git=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null)$(git -C "$REPO" diff --quiet 2>/dev/null || echo -dirty)"
+  echo "started=$(date -Is)"; echo "cpus=$(nproc)"; echo "kernel=$(uname -r)"
+} > "$OUT/params"
+CONC_LIST_USED=$CONC_LIST
+
+BG=()
+cleanup() { local p; for p in "${BG[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$ES_BENCH_TMP"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# load average every 10 s (the machine is shared: other work shows up here)
+( while :; do echo "$(date +%s) $(cut -d' ' -f1-3 /proc/loadavg)"; sleep 10; done ) > "$OUT/loadavg.log" &
+BG+=($!)
+
+# our server's /metrics every second: "connections source_readers live_hubs private_hubs"
+es_metrics_sampler() { # outfile
+  while :; do
+    curl -s -m 2 "http://127.0.0.1:$PORT/metrics" 2>/dev/null | awk '
+      $1 == "eventstreams_connections" { c = $2 } $1 == "eventstreams_source_readers" { r = $2 }
+      $1 == "eventstreams_live_hubs" { l = $2 } $1 == "eventstreams_private_hubs" { p = $2 }
+      END { if (c != "") print c, r, l, p }'
+    sleep 1
+  done >> "$1"
+}
+
+# PROFILE=1: perf record our server during its single-client drain (run 1)
+profiler() { # server results dir
+  local dir=$1 pid i
+  for ((i = 0; i < 36000; i++)); do [ -e "$dir/run1/single.samples" ] && break; sleep 0.1; done
+  [ -e "$dir/run1/single.samples" ] || return 0
+  sleep 0.5  # the client's catch-up consumer (and its librdkafka threads) exists by now
+  pid=$(ss -ltnpH "sport = :$PORT" | sed -n 's/.*pid=\([0-9]*\),.*/\1/p' | head -1)
+  [ -n "$pid" ] || return 0
+  perf record -F 999 --call-graph dwarf,16384 -p "$pid" -o "$dir/perf.data" > "$dir/perf.log" 2>&1 &
+  local perf_pid=$!
+  for ((i = 0; i < 36000; i++)); do [ -e "$dir/run1/single.client" ] && break; sleep 0.1; done
+  kill -INT "$perf_pid" 2>/dev/null; wait "$perf_pid"
+  perf report -i "$dir/perf.data" --no-children --sort comm,dso,symbol --stdio -g none 2>/dev/null |
+    grep -v '^$' | head -150 > "$dir/perf-self.txt"
+  perf report -i "$dir/perf.data" --children --sort symbol --stdio -g none 2>/dev/null |
+    grep -v '^$' | head -120 > "$dir/perf-children.txt"
+}
+
+run_server() { # name
+  local name=$1 status
+  local -a envs=(OUT="$OUT/$name" PORT="$PORT")
+  case $name in
+    kafkasse) envs+=(SERVER_NAME=kafkasse) ;;
+    cpp) envs+=(SERVER_NAME=cpp "SERVER_CMD=$HERE/eventstreams-wrapper.sh {BROKERS} {PORT}") ;;
+    cpp-scale)
+      local steps="idle100"
+      [ "$SCALE_LIVE_CLIENTS" -gt 0 ] && steps="idle100 live"
+      envs+=(SERVER_NAME=cpp-scale "SERVER_CMD=$HERE/eventstreams-wrapper.sh {BROKERS} {PORT}"
+             RUNS=1 N_SINGLE=1000 STEPS="$steps" IDLE_CLIENTS="$SCALE_IDLE_CLIENTS"
+             LIVE_CLIENTS="$SCALE_LIVE_CLIENTS"
+             CLIENT_OPTS="--poll-delay-us 1000 --ramp-ms $SCALE_RAMP_MS"
+             ES_KAFKA_PROPS="$SCALE_KAFKA_PROPS") ;;
+    *) log "unknown server $name"; return 1 ;;
+  esac
+  log "== $name: $(date +%T), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "$name start $(date +%s) $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/phases.log"
+  local sampler= prof=
+  if [ "$name" != kafkasse ]; then
+    es_metrics_sampler "$OUT/es-metrics.$name" & sampler=$!; BG+=("$sampler")
+    if [ "$PROFILE" = 1 ] && [ "$name" = cpp ]; then profiler "$OUT/$name" & prof=$!; BG+=("$prof"); fi
+  fi
+  env "${envs[@]}" bash "$PEER_DIR/run-peer.sh" 2>&1 | grep --line-buffered -v '^metric \|^[a-zA-Z0-9_]*  ' >&2
+  status=${PIPESTATUS[0]}
+  [ -n "$sampler" ] && kill "$sampler" 2>/dev/null
+  [ -n "$prof" ] && wait "$prof"
+  echo "$name end $(date +%s) $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/phases.log"
+  return "$status"
+}
+
+log "results in $OUT (port $PORT, ulimit -n $(ulimit -Sn))"
+for s in $SERVERS; do
+  if [ "$s" = cpp-scale ] && [ "$SCALE_IDLE_CLIENTS" -le 0 ]; then continue; fi
+  run_server "$s" || log "$s: run-peer.sh exited with $?"
+done
+echo "finished=$(date -Is)" >> "$OUT/params"
+
+echo
+print_table "$OUT"
+echo
+if check_results "$OUT"; then
+  echo "all steps delivered"
+else
+  [ "$SMOKE" = 1 ] && exit 1
+fi
+[ "$PROFILE" = 1 ] && [ -s "$OUT/cpp/perf-self.txt" ] && echo "profile: $OUT/cpp/perf-self.txt, perf-children.txt"
+exit 0
