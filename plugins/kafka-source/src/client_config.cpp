@@ -22,7 +22,9 @@ const Properties kCommonDefaults = {
 // mock cluster always waits the full time, so embedded mode uses a short one.
 const Properties kReaderDefaults = {
     {"fetch.min.bytes", "1"},
-    {"queued.max.messages.kbytes", "16384"},
+    // The prefetch of one reader: catch-up memory is about this per client. 4 MB is enough
+    // since FetchRefill restarts a fetcher the moment its queue runs dry (fetch_refill.h).
+    {"queued.max.messages.kbytes", "4096"},
     // Needed by assign(); the group is never joined and nothing is committed.
     {"group.id", "eventstreams-unused"},
 };

@@ -13,6 +13,7 @@
 
 #include "client_config.h"
 #include "eventstreams/source.h"
+#include "fetch_refill.h"
 
 namespace eventstreams::kafka {
 
@@ -68,11 +69,15 @@ class KafkaReader final : public SourceReader {
   };
 
   KafkaReader(rd_kafka_t* rk, rd_kafka_queue_t* queue, int event_fd,
-              std::vector<std::string> topics, std::shared_ptr<ReaderShared> shared);
+              std::vector<std::string> topics, std::shared_ptr<ReaderShared> shared,
+              FetchRefill refill);
   void bind_topics(EventBatch& batch);
   std::uint32_t topic_index(EventBatch& batch, const rd_kafka_message_t& msg);
   // False when `msg` is an error that ends the stream (then failure_ is set).
   bool take(EventBatch& batch, const rd_kafka_message_t& msg, std::size_t& appended);
+  // Seeks every partition to the offset it delivers next: wakes a fetcher that stopped on a
+  // full queue (see fetch_refill.h).
+  void rearm_fetch() noexcept;
 
   static constexpr std::size_t kChunk = 256;
 
@@ -83,6 +88,7 @@ class KafkaReader final : public SourceReader {
   std::vector<PartitionPosition> positions_;
   std::shared_ptr<ReaderShared> shared_;
   SourceStatus failure_;
+  FetchRefill refill_;
   std::array<rd_kafka_message_t*, kChunk> messages_{};
 };
 

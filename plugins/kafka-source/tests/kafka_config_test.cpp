@@ -140,7 +140,7 @@ TEST(ClientConfig, DefaultsWhenNotConfigured) {
   const Properties reader = client_properties(*c, ClientRole::kReader, "");
   EXPECT_EQ(value_of(reader, "group.id"), "eventstreams-unused");
   EXPECT_EQ(value_of(reader, "fetch.wait.max.ms"), "500");
-  EXPECT_EQ(value_of(reader, "queued.max.messages.kbytes"), "16384");
+  EXPECT_EQ(value_of(reader, "queued.max.messages.kbytes"), "4096");
   EXPECT_EQ(value_of(reader, "socket.keepalive.enable"), "true");
 }
 

@@ -266,6 +266,41 @@ TEST_F(MockClusterTest, ReaderDeliversEveryEventInOrder) {
   EXPECT_TRUE(batch.events.empty());
 }
 
+// With a prefetch queue of 64 KB (about 70 events) the fetcher stops again and again, and the
+// reader re-arms it (a seek to its next offset) each time it drains the queue: nothing may be
+// lost or repeated, on either partition.
+TEST_F(MockClusterTest, ReaderWithATinyQueueDeliversEveryEventOnceInOrder) {
+  auto small =
+      make_factory(&host_, test::broker_config(bootstrap(), R"("queued.max.messages.kbytes":64)"));
+  ASSERT_TRUE(small);
+  ASSERT_TRUE(small->start({t2_}).ok());
+  const std::string padding(900, 'x');
+  std::vector<TestMessage> msgs;
+  for (int i = 0; i < 3000; ++i) {
+    TestMessage m;
+    m.partition = i % 2;
+    m.value = R"({"n":)" + std::to_string(i) + R"(,"pad":")" + padding + "\"}";
+    msgs.push_back(m);
+  }
+  ASSERT_EQ(test::produce(bootstrap(), t2_, msgs), 0);
+  std::unique_ptr<SourceReader> reader;
+  ASSERT_TRUE(small->open({at(t2_, 0, 0), at(t2_, 1, 0)}, reader).ok());
+  const auto r = read_events(*reader, 3000, 60s, 256);
+  ASSERT_TRUE(r.status.ok()) << r.status.message;
+  ASSERT_EQ(r.events.size(), 3000u);
+  std::int64_t next[2] = {0, 0};
+  for (const auto& e : r.events) {
+    ASSERT_TRUE(e.partition == 0 || e.partition == 1);
+    ASSERT_EQ(e.offset, next[e.partition]) << "partition " << e.partition;
+    ++next[e.partition];
+    const int n = static_cast<int>(e.offset * 2 + e.partition);
+    ASSERT_EQ(e.value, msgs[n].value);
+  }
+  EventBatch batch;
+  EXPECT_TRUE(reader->poll(batch, 100).ok());
+  EXPECT_TRUE(batch.events.empty());
+}
+
 TEST_F(MockClusterTest, ReaderStartsAtTheAssignedOffset) {
   fill_t1(10);
   std::unique_ptr<SourceReader> reader;
