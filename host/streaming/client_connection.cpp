@@ -80,7 +80,7 @@ void ClientConnection::flush() {
     return;
   }
   update_interest();
-  if (queue_.empty() && owner_) owner_->on_drained(*this);
+  if (owner_ && pending_bytes_ <= drain_mark_) owner_->on_drained(*this);
 }
 
 void ClientConnection::update_interest() {

@@ -21,6 +21,7 @@ class ClientConnection;
 // Told when a connection drains or ends; implemented by the hub that feeds it.
 class ConnectionOwner {
  public:
+  // After a write that left at most the connection's drain mark unsent.
   virtual void on_drained(ClientConnection& c) = 0;
   virtual void on_closed(ClientConnection& c) = 0;
 
@@ -37,6 +38,9 @@ class ClientConnection final : public IoWatcher {
   ~ClientConnection() override;
 
   void set_owner(ConnectionOwner* owner) { owner_ = owner; }
+  // The owner hears on_drained() once no more than `bytes` wait unsent (default 0). A mark
+  // above zero lets a producer refill before the socket runs dry.
+  void set_drain_mark(std::size_t bytes) { drain_mark_ = bytes; }
 
   // Queues bytes [offset, offset + length) of `buffer`.
   void enqueue(const SharedBytes& buffer, std::size_t offset, std::size_t length);
@@ -76,6 +80,7 @@ class ClientConnection final : public IoWatcher {
   ConnectionOwner* owner_ = nullptr;
   std::deque<Slice> queue_;
   std::size_t pending_bytes_ = 0;
+  std::size_t drain_mark_ = 0;
   std::uint64_t bytes_sent_ = 0;
   std::int64_t last_send_ms_ = 0;
   bool want_write_ = false;

@@ -17,6 +17,18 @@ constexpr std::size_t kChunkHeaderRoom = 10;
 // Batches read per pump before yielding to the rest of the loop.
 constexpr int kBatchesPerPump = 8;
 
+// A private hub stops reading when its client has more than this share of
+// client_buffer_bytes unsent, and reads again once half of that is left: the socket never
+// runs dry while the next batches are read and encoded.
+constexpr std::size_t kPrivatePauseDivisor = 2;
+
+std::size_t private_pause_bytes(const HubEnvironment& env) {
+  return env.client_buffer_bytes / kPrivatePauseDivisor;
+}
+std::size_t private_resume_bytes(const HubEnvironment& env) {
+  return private_pause_bytes(env) / 2;
+}
+
 // Writes "<hex size>\r\n" right-aligned into the reserved room; returns where it starts.
 std::size_t write_chunk_header(std::string& buf, std::size_t payload_size) {
   const std::string line = chunk_size_line(payload_size);
@@ -106,6 +118,7 @@ Hub::Group& Hub::group_for(StreamPlan& plan) {
 void Hub::join(std::shared_ptr<ClientConnection> connection, StreamPlan& plan) {
   Group& g = group_for(plan);
   connection->set_owner(this);
+  if (!live_) connection->set_drain_mark(private_resume_bytes(env_));
   connection->group = &g;
   connection->group_index = g.members.size();
   g.members.push_back(connection);
@@ -113,7 +126,9 @@ void Hub::join(std::shared_ptr<ClientConnection> connection, StreamPlan& plan) {
   ++members_;
   log_client("client connected", *connection, "");
   if (failed_) connection->finish();
-  if (paused_ && connection->pending_bytes() == 0) on_drained(*connection);
+  if (paused_ && connection->pending_bytes() <= private_resume_bytes(env_)) {
+    on_drained(*connection);
+  }
 }
 
 void Hub::log_client(const char* message, const ClientConnection& c, const std::string& extra) {
@@ -264,10 +279,12 @@ void Hub::deliver(Group& g, const EventBatch& batch) {
     member->events_sent += g.frames.size();
     member->flush();
     if (!member->open()) continue;
-    if (member->pending_bytes() > env_.client_buffer_bytes) {
+    if (!live_) {
+      // A private hub waits for its client instead of buffering: what is unsent stays below
+      // the pause mark plus one batch, however large the events of that batch are.
+      if (member->pending_bytes() > private_pause_bytes(env_)) paused_ = true;
+    } else if (member->pending_bytes() > env_.client_buffer_bytes) {
       too_slow.push_back(member);
-    } else if (!live_ && member->pending_bytes() > env_.client_buffer_bytes / 4) {
-      paused_ = true;  // a private hub waits for its client instead of buffering
     }
   }
   g.events_sent->add(g.frames.size() * receivers);
