@@ -262,9 +262,9 @@ void StreamRoute::handleRequest(Poco::Net::HTTPServerRequest& request,
     plan.cluster_id = source.cluster_id();
     const std::vector<StartSpec> specs = start_specs(plan.cluster_id, parsed, layout);
     plan.live = !parsed.since && parsed.last_event_id.empty();
-    plan.hub_key = join(parsed.topics, ",");
+    plan.hub_key = ctx_.engine->place(join(parsed.topics, ","), plan.live, reservation);
 
-    if (!(plan.live && ctx_.engine->reserve_live_hub(plan.hub_key, reservation))) {
+    if (!reservation) {
       if (auto s = source.resolve(specs, positions, timeout); !s.ok()) {
         throw Refusal{from_source(s)};
       }

@@ -8,6 +8,7 @@
 // a group encodes each batch once into one buffer whose slices go to all its members.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -73,7 +74,9 @@ class Hub final : public IoWatcher,
   // Moves every client (and its group) to `target`; this hub is left empty.
   void move_members_to(Hub& target);
 
-  bool empty() const { return members_ == 0; }
+  bool empty() const { return members() == 0; }
+  // Clients attached now; readable from any thread (a placement hint, may be stale).
+  std::size_t members() const { return members_.load(std::memory_order_relaxed); }
   bool live() const { return live_; }
   bool failed() const { return failed_; }
   const std::string& key() const { return key_; }
@@ -103,7 +106,7 @@ class Hub final : public IoWatcher,
   EmptyCallback on_caught_up_;
   bool caught_up_scheduled_ = false;
   std::vector<std::unique_ptr<Group>> groups_;
-  std::size_t members_ = 0;
+  std::atomic<std::size_t> members_{0};
   bool wants_ids_ = false;
   bool paused_ = false;
   bool pump_scheduled_ = false;

@@ -6,7 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 
 namespace eventstreams::streaming {
@@ -81,7 +83,22 @@ void StreamEngine::stop() {
   }
 }
 
+// Hub keys are "<topics>#<loop>": Kafka topic names cannot contain '#'.
+std::string StreamEngine::shard_key(const std::string& topics_key, std::size_t loop) {
+  return topics_key + "#" + std::to_string(loop);
+}
+
 StreamEngine::LoopState& StreamEngine::loop_for_key(const std::string& key) {
+  const std::size_t hash = key.rfind('#');
+  if (hash != std::string::npos) {
+    std::size_t loop = 0;
+    const char* first = key.data() + hash + 1;
+    const char* last = key.data() + key.size();
+    if (auto [ptr, ec] = std::from_chars(first, last, loop);
+        ec == std::errc() && ptr == last && loop < loops_.size()) {
+      return *loops_[loop];
+    }
+  }
   return *loops_[std::hash<std::string>{}(key) % loops_.size()];
 }
 
@@ -91,8 +108,39 @@ std::int64_t StreamEngine::wall_clock_ms() {
       .count();
 }
 
-bool StreamEngine::reserve_live_hub(const std::string& key, Reservation& reservation) {
+std::string StreamEngine::place(const std::string& topics_key, bool live,
+                                Reservation& reservation) {
   std::lock_guard lock(live_mutex_);
+  // The least loaded live hub of the topic set, and the first loop without one.
+  std::string best_key;
+  std::size_t best_load = SIZE_MAX;
+  std::size_t free_loop = SIZE_MAX;
+  const std::size_t first = std::hash<std::string>{}(topics_key) % loops_.size();
+  for (std::size_t n = 0; n < loops_.size(); ++n) {
+    const std::size_t loop = (first + n) % loops_.size();
+    std::string key = shard_key(topics_key, loop);
+    auto it = live_.find(key);
+    if (it == live_.end() || !it->second.hub || it->second.hub->failed()) {
+      if (free_loop == SIZE_MAX) free_loop = loop;
+      continue;
+    }
+    const std::size_t load =
+        it->second.hub->members() + static_cast<std::size_t>(it->second.pending);
+    if (load < best_load) {
+      best_load = load;
+      best_key = std::move(key);
+    }
+  }
+  if (best_key.empty()) return shard_key(topics_key, free_loop);
+  if (!live) return best_key;
+  if (best_load >= options_.live_hub_clients && free_loop != SIZE_MAX) {
+    return shard_key(topics_key, free_loop);
+  }
+  reserve(best_key, reservation);
+  return best_key;
+}
+
+bool StreamEngine::reserve(const std::string& key, Reservation& reservation) {
   auto it = live_.find(key);
   if (it == live_.end() || !it->second.hub) return false;
   ++it->second.pending;
@@ -127,8 +175,8 @@ void StreamEngine::attach(StreamPlan plan, int fd, Reservation reservation) {
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  // Every hub of a topic set lives on one loop, so a catch-up client can move to the live hub
-  // within one thread.
+  // The key names the loop: a catch-up client and the live hub it will join share it, so the
+  // move happens within one thread.
   LoopState& state = loop_for_key(plan.hub_key);
   auto shared_plan = std::make_shared<StreamPlan>(std::move(plan));
   auto shared_res = std::make_shared<Reservation>(std::move(reservation));

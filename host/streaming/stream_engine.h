@@ -24,6 +24,10 @@ struct EngineOptions {
   std::int64_t heartbeat_interval_ms = 15000;
   std::size_t client_buffer_bytes = 4 << 20;
   std::size_t batch_events = 512;
+  // A topic set's live hub takes new clients until it has this many; then the next one
+  // starts a live hub of the same topics on another event loop (at most one per loop), so
+  // the fan-out of a big audience is spread over the loops.
+  std::size_t live_hub_clients = 256;
 };
 
 class StreamEngine {
@@ -55,9 +59,13 @@ class StreamEngine {
     std::string key_;
   };
 
-  // From a handler thread: reserves the live hub of `key` if one runs (true), so the plan
-  // needs no reader of its own.
-  bool reserve_live_hub(const std::string& key, Reservation& reservation);
+  // From a handler thread: the hub key (topic set and event loop) of a new client of the
+  // topic set `topics_key`. A live client is given the least loaded live hub of the topic
+  // set and a reservation on it, so the plan needs no reader of its own; it gets no
+  // reservation when there is no live hub yet, or when all have live_hub_clients members
+  // and a loop has none (the key then names that loop and the client's reader starts a live
+  // hub there). A catch-up client goes where it will join a live hub once at the head.
+  std::string place(const std::string& topics_key, bool live, Reservation& reservation);
 
   // From a handler thread: `fd` is the client's socket (headers sent), owned from now on.
   void attach(StreamPlan plan, int fd, Reservation reservation);
@@ -78,6 +86,8 @@ class StreamEngine {
   };
 
   LoopState& loop_for_key(const std::string& key);
+  static std::string shard_key(const std::string& topics_key, std::size_t loop);
+  bool reserve(const std::string& key, Reservation& reservation);  // live_mutex_ held
   static std::int64_t wall_clock_ms();
   void on_caught_up(LoopState& state, Hub& hub);
   void attach_on_loop(LoopState& state, StreamPlan& plan, int fd, Reservation& reservation);

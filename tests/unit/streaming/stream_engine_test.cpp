@@ -176,12 +176,14 @@ class EngineTest : public ::testing::Test {
   void SetUp() override { make_engine(1 << 20, 0); }
   void TearDown() override { engine_.reset(); }
 
-  void make_engine(std::size_t buffer, std::int64_t heartbeat_ms) {
+  void make_engine(std::size_t buffer, std::int64_t heartbeat_ms, int loops = 1,
+                   std::size_t live_hub_clients = 256) {
     engine_.reset();
     std::string error;
     encoder_ = std::make_unique<sse::SseEncoderFactory>(sse::SseConfig{});
     EngineOptions opt;
-    opt.loops = 1;
+    opt.loops = loops;
+    opt.live_hub_clients = live_hub_clients;
     opt.client_buffer_bytes = buffer;
     opt.heartbeat_interval_ms = heartbeat_ms;
     engine_ = std::make_unique<StreamEngine>(
@@ -200,12 +202,12 @@ class EngineTest : public ::testing::Test {
     StreamPlan plan;
     plan.topics = {"t"};
     plan.live = true;
-    plan.hub_key = "t";
     plan.group_key = "sse|s";
     plan.client.streams = "s";
     plan.cluster_id = source_.cluster_id();
     StreamEngine::Reservation reservation;
-    if (!engine_->reserve_live_hub("t", reservation)) {
+    plan.hub_key = engine_->place("t", true, reservation);
+    if (!reservation) {
       plan.partitions = {{"t", 0, 0, 1000}};
       std::vector<StartPosition> pos{{"t", 0, 0, false}};
       source_.open(pos, plan.reader);
@@ -221,7 +223,9 @@ class EngineTest : public ::testing::Test {
     StreamPlan plan;
     plan.topics = {"t"};
     plan.live = false;
-    plan.hub_key = "t";
+    StreamEngine::Reservation none;
+    plan.hub_key = engine_->place("t", false, none);
+    EXPECT_FALSE(none);
     plan.group_key = "sse|s";
     plan.client.streams = "s";
     plan.cluster_id = source_.cluster_id();
@@ -288,6 +292,29 @@ TEST_F(EngineTest, LiveClientsShareOneReaderAndReceiveTheSameBytes) {
   EXPECT_NE(a->received.find(make_chunk(frame)), std::string::npos);
 }
 
+TEST_F(EngineTest, ABigLiveAudienceIsSpreadOverTheLoopsWithOneReaderEach) {
+  make_engine(1 << 20, 0, /*loops=*/2, /*live_hub_clients=*/2);
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 2; ++i) clients.push_back(attach_live());
+  ASSERT_TRUE(wait_connected(2));
+  EXPECT_EQ(source_.open_readers(), 1u);  // below live_hub_clients: one hub
+  for (int i = 0; i < 4; ++i) {
+    clients.push_back(attach_live());
+    ASSERT_TRUE(wait_connected(3 + i));
+  }
+  // A second hub on the other loop, and no third: one per loop at most.
+  EXPECT_EQ(source_.open_readers(), 2u);
+  EXPECT_EQ(engine_->live_hubs(), 2u);
+  source_.push({"t", 0, 0, 1700000000000, R"({"x": 1})"});
+  for (auto& c : clients) ASSERT_TRUE(c->wait_for("\"x\":1")) << c->received;
+  // A catch-up client joins one of them once at the head, without a reader of its own.
+  auto late = attach_private(0);
+  ASSERT_TRUE(late->wait_for("\"x\":1")) << late->received;
+  ASSERT_TRUE(wait_until([&] { return engine_->private_hubs() == 0; }));
+  EXPECT_TRUE(wait_readers(2));
+  EXPECT_EQ(engine_->live_hubs(), 2u);
+}
+
 TEST_F(EngineTest, ClientsLeavingReleaseTheReader) {
   auto a = attach_live();
   auto b = attach_live();
@@ -350,6 +377,24 @@ TEST_F(EngineTest, SlowClientIsDroppedWithoutStallingOthers) {
   // The slow client never read: it was cut off once over its bound, not kept growing.
   EXPECT_TRUE(slow->wait_eof());
   EXPECT_LT(slow->received.size(), 400u * 2000u);
+}
+
+// A catch-up client is never dropped for being slow: its hub stops reading while the client
+// has a share of client_buffer_bytes unsent and reads on once about half of that went out.
+TEST_F(EngineTest, SlowCatchUpClientIsPausedNotDroppedAndGetsEverything) {
+  make_engine(64 * 1024, 0);
+  const std::string payload = "{\"pad\":\"" + std::string(2000, 'x') + "\"}";
+  for (int i = 0; i < 400; ++i) source_.push({"t", 0, i, i, payload});
+  auto c = attach_private(0);
+  std::this_thread::sleep_for(100ms);  // not reading: the hub must pause, not drop
+  ASSERT_TRUE(c->wait_for("\"offset\":399}}", 10s)) << c->received.size();
+  EXPECT_FALSE(c->eof);
+  std::size_t events = 0;
+  for (std::size_t at = c->received.find("data: "); at != std::string::npos;
+       at = c->received.find("data: ", at + 1)) {
+    ++events;
+  }
+  EXPECT_EQ(events, 400u);  // each once
 }
 
 TEST_F(EngineTest, CaughtUpPrivateClientBecomesTheLiveHub) {
