@@ -13,8 +13,21 @@ ResumeIds::ResumeIds(const std::vector<PartitionStart>& partitions, std::string 
     : cluster_id_(std::move(cluster_id)) {
   entries_.reserve(partitions.size());
   for (const auto& p : partitions) {
-    Entry e{p.topic, p.partition, p.offset, p.timestamp.has_value(), false, p.timestamp.value_or(0),
-            {}};
+    Entry e;
+    e.topic = p.topic;
+    e.partition = p.partition;
+    e.next_offset = p.offset;
+    e.has_timestamp = p.timestamp.has_value();
+    e.timestamp = p.timestamp.value_or(0);
+    e.head.append("{\"topic\":");
+    append_json_string(e.head, e.topic);
+    e.head.append(",\"partition\":");
+    append_int(e.head, e.partition);
+    if (!cluster_id_.empty()) {
+      e.tail.append(",\"cluster\":");
+      append_json_string(e.tail, cluster_id_);
+    }
+    e.tail.push_back('}');
     render(e);
     int slot = topic_slot(p.topic);
     if (slot < 0) {
@@ -31,22 +44,14 @@ ResumeIds::ResumeIds(const std::vector<PartitionStart>& partitions, std::string 
 }
 
 void ResumeIds::render(Entry& e) const {
-  e.text.clear();
-  e.text.append("{\"topic\":");
-  append_json_string(e.text, e.topic);
-  e.text.append(",\"partition\":");
-  append_int(e.text, e.partition);
+  e.text.assign(e.head);
   if (e.has_timestamp) {
     e.text.append(",\"timestamp\":");
     append_int(e.text, e.timestamp);
   }
   e.text.append(",\"offset\":");
   append_int(e.text, e.next_offset);
-  if (!cluster_id_.empty()) {
-    e.text.append(",\"cluster\":");
-    append_json_string(e.text, cluster_id_);
-  }
-  e.text.push_back('}');
+  e.text.append(e.tail);
 }
 
 int ResumeIds::topic_slot(std::string_view topic) const {

@@ -49,12 +49,16 @@ class ResumeIds {
  private:
   struct Entry {
     std::string topic;
-    std::int32_t partition;
-    std::int64_t next_offset;
-    bool has_timestamp;
+    std::int32_t partition = 0;
+    std::int64_t next_offset = 0;
+    bool has_timestamp = false;
     bool delivered = false;
-    std::int64_t timestamp;  // the resume timestamp (event ts + 1, or the start time)
+    std::int64_t timestamp = 0;  // the resume timestamp (event ts + 1, or the start time)
     std::string text;
+    // The parts of `text` that never change, escaped once: {"topic":..,"partition":N and
+    // ,"cluster":..} (or just }). render() runs per event; only numbers are formatted there.
+    std::string head;
+    std::string tail;
   };
   void render(Entry& e) const;
 
