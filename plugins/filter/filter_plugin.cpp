@@ -6,6 +6,8 @@
 #include <exception>
 #include <utility>
 
+#include "eventstreams/guarded_create.h"
+
 namespace eventstreams::filter {
 namespace {
 
@@ -149,16 +151,11 @@ std::unique_ptr<Transform> FilterTransformFactory::create(const RequestInfo& req
 
 std::unique_ptr<TransformFactory> create_factory(const PluginContext& context,
                                                  std::string& error) noexcept {
-  try {
+  return guarded_create(kErrorPrefix, error, [&]() -> std::unique_ptr<TransformFactory> {
     std::optional<FilterConfig> config = parse_config(context.config_json, error);
     if (!config) return nullptr;
     return std::make_unique<FilterTransformFactory>(std::move(*config), context.host);
-  } catch (const std::exception& e) {
-    error = std::string(kErrorPrefix) + e.what();
-  } catch (...) {
-    error = std::string(kErrorPrefix) + "unknown error";
-  }
-  return nullptr;
+  });
 }
 
 }  // namespace eventstreams::filter

@@ -7,7 +7,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <exception>
+
+#include "eventstreams/guarded_create.h"
 
 namespace eventstreams::ndjson {
 namespace {
@@ -136,21 +137,10 @@ std::unique_ptr<Encoder> NdjsonEncoderFactory::create() noexcept {
 
 std::unique_ptr<EncoderFactory> create_factory(const PluginContext& context,
                                                std::string& error) noexcept {
-  try {
+  return guarded_create("ndjson encoder: ", error, [&]() -> std::unique_ptr<EncoderFactory> {
     if (!parse_config(context.config_json, error)) return nullptr;
     return std::make_unique<NdjsonEncoderFactory>();
-  } catch (const std::exception& e) {
-    try {
-      error = std::string("ndjson encoder: ") + e.what();
-    } catch (...) {
-    }
-  } catch (...) {
-    try {
-      error = "ndjson encoder: unknown error";
-    } catch (...) {
-    }
-  }
-  return nullptr;
+  });
 }
 
 }  // namespace eventstreams::ndjson

@@ -7,8 +7,9 @@
 
 #include <algorithm>
 #include <cstring>
-#include <exception>
 #include <utility>
+
+#include "eventstreams/guarded_create.h"
 
 namespace eventstreams::sse {
 namespace {
@@ -222,22 +223,11 @@ std::unique_ptr<Encoder> SseEncoderFactory::create() noexcept {
 
 std::unique_ptr<EncoderFactory> create_factory(const PluginContext& context,
                                                std::string& error) noexcept {
-  try {
+  return guarded_create("sse encoder: ", error, [&]() -> std::unique_ptr<EncoderFactory> {
     std::optional<SseConfig> config = parse_config(context.config_json, error);
     if (!config) return nullptr;
     return std::make_unique<SseEncoderFactory>(*config);
-  } catch (const std::exception& e) {
-    try {
-      error = std::string("sse encoder: ") + e.what();
-    } catch (...) {
-    }
-  } catch (...) {
-    try {
-      error = "sse encoder: unknown error";
-    } catch (...) {
-    }
-  }
-  return nullptr;
+  });
 }
 
 }  // namespace eventstreams::sse
