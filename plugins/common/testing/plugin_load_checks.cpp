@@ -3,10 +3,6 @@
 #include <cctype>
 #include <string_view>
 
-#include "eventstreams/encoder.h"
-#include "eventstreams/source.h"
-#include "eventstreams/transform.h"
-
 namespace eventstreams::testing {
 
 LoadedPlugin::LoadedPlugin(const std::string& path)
@@ -18,6 +14,37 @@ bool LoadedPlugin::has_descriptor() const {
 
 const PluginDescriptor& LoadedPlugin::descriptor() const {
   return lib_.get<const PluginDescriptor>(EVENTSTREAMS_PLUGIN_SYMBOL_NAME);
+}
+
+namespace {
+
+template <typename Fn>
+auto call_create(Fn fn, const char* what, const std::string& config_json, std::string& error)
+    -> decltype(fn(PluginContext{}, error)) {
+  if (fn == nullptr) {
+    ADD_FAILURE() << "the descriptor has no " << what;
+    return nullptr;
+  }
+  PluginContext context;
+  context.config_json = config_json;
+  return fn(context, error);
+}
+
+}  // namespace
+
+std::unique_ptr<SourceFactory> LoadedPlugin::create_source(const std::string& config_json,
+                                                           std::string& error) const {
+  return call_create(descriptor().create_source, "create_source", config_json, error);
+}
+
+std::unique_ptr<TransformFactory> LoadedPlugin::create_transform(const std::string& config_json,
+                                                                 std::string& error) const {
+  return call_create(descriptor().create_transform, "create_transform", config_json, error);
+}
+
+std::unique_ptr<EncoderFactory> LoadedPlugin::create_encoder(const std::string& config_json,
+                                                             std::string& error) const {
+  return call_create(descriptor().create_encoder, "create_encoder", config_json, error);
 }
 
 void PrintTo(const PluginLoadCase& c, std::ostream* os) {
@@ -34,17 +61,18 @@ std::string PluginLoadTest::ParamName(const ::testing::TestParamInfo<PluginLoadC
 
 namespace {
 
-// Calls the create function of the descriptor's kind; whatever it makes is destroyed at once.
-bool create(const PluginDescriptor& d, const PluginContext& context, std::string& error) {
-  switch (d.kind) {
+// Calls the create function of `kind`; whatever it makes is destroyed at once.
+bool create(const LoadedPlugin& plugin, PluginKind kind, const std::string& config_json,
+            std::string& error) {
+  switch (kind) {
     case PluginKind::kSource:
-      return d.create_source(context, error) != nullptr;
+      return plugin.create_source(config_json, error) != nullptr;
     case PluginKind::kTransform:
-      return d.create_transform(context, error) != nullptr;
+      return plugin.create_transform(config_json, error) != nullptr;
     case PluginKind::kEncoder:
-      return d.create_encoder(context, error) != nullptr;
+      return plugin.create_encoder(config_json, error) != nullptr;
   }
-  ADD_FAILURE() << "unknown plugin kind " << static_cast<unsigned>(d.kind);
+  ADD_FAILURE() << "unknown plugin kind " << static_cast<unsigned>(kind);
   return false;
 }
 
@@ -66,12 +94,9 @@ TEST_P(PluginLoadTest, DescriptorMatchesAbi) {
 TEST_P(PluginLoadTest, ConfigErrorComesBackAsNull) {
   const PluginLoadCase& expected = GetParam();
   LoadedPlugin plugin(expected.path);
-  const PluginDescriptor& d = plugin.descriptor();
-  ASSERT_EQ(d.kind, expected.kind);
-  PluginContext context;
-  context.config_json = expected.bad_config;
+  ASSERT_EQ(plugin.descriptor().kind, expected.kind);
   std::string error;
-  EXPECT_FALSE(create(d, context, error));
+  EXPECT_FALSE(create(plugin, expected.kind, expected.bad_config, error));
   EXPECT_NE(error.find(expected.error_fragment), std::string::npos) << error;
 }
 

@@ -28,13 +28,9 @@ INSTANTIATE_TEST_SUITE_P(Filter, PluginLoadTest,
 
 TEST(FilterPluginLoad, FiltersThroughFactory) {
   LoadedPlugin plugin(ES_FILTER_PLUGIN_PATH);
-  const PluginDescriptor& d = plugin.descriptor();
-  ASSERT_NE(d.create_transform, nullptr);
-
-  PluginContext context;
-  context.config_json = R"({"drop_canary": true})";
   std::string error;
-  std::unique_ptr<TransformFactory> factory = d.create_transform(context, error);
+  std::unique_ptr<TransformFactory> factory =
+      plugin.create_transform(R"({"drop_canary": true})", error);
   ASSERT_NE(factory, nullptr) << error;
 
   RequestInfo request;

@@ -43,14 +43,10 @@ INSTANTIATE_TEST_SUITE_P(Kafka, PluginLoadTest,
 
 TEST(KafkaSourcePlugin, LoadsAndReadsDemoEvents) {
   LoadedPlugin plugin(ES_KAFKA_SOURCE_PLUGIN_PATH);
-  const PluginDescriptor& desc = plugin.descriptor();
-  ASSERT_NE(desc.create_source, nullptr);
-
-  PluginContext ctx;
-  ctx.config_json =
-      R"({"kafka":{"embedded":true,"embedded_events_per_second":200,"fetch.wait.max.ms":10}})";
   std::string error;
-  std::unique_ptr<SourceFactory> factory = desc.create_source(ctx, error);
+  std::unique_ptr<SourceFactory> factory = plugin.create_source(
+      R"({"kafka":{"embedded":true,"embedded_events_per_second":200,"fetch.wait.max.ms":10}})",
+      error);
   ASSERT_TRUE(factory) << error;
   const std::string topic = "eqiad.mediawiki.recentchange";
   ASSERT_TRUE(factory->start({topic}).ok());

@@ -30,13 +30,8 @@ INSTANTIATE_TEST_SUITE_P(Ndjson, PluginLoadTest,
 
 TEST(NdjsonPluginLoad, EncodesThroughFactory) {
   LoadedPlugin plugin(ES_NDJSON_PLUGIN_PATH);
-  const PluginDescriptor& d = plugin.descriptor();
-  ASSERT_NE(d.create_encoder, nullptr);
-
-  PluginContext context;
-  context.config_json = "{}";
   std::string error;
-  std::unique_ptr<EncoderFactory> factory = d.create_encoder(context, error);
+  std::unique_ptr<EncoderFactory> factory = plugin.create_encoder("{}", error);
   ASSERT_NE(factory, nullptr) << error;
   EXPECT_EQ(factory->media_types(),
             (std::vector<std::string>{"application/json", "application/x-ndjson"}));

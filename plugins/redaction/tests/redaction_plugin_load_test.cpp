@@ -28,13 +28,9 @@ INSTANTIATE_TEST_SUITE_P(Redaction, PluginLoadTest,
 
 TEST(RedactionPluginLoad, RedactsThroughFactory) {
   LoadedPlugin plugin(ES_REDACTION_PLUGIN_PATH);
-  const PluginDescriptor& d = plugin.descriptor();
-  ASSERT_NE(d.create_transform, nullptr);
-
-  PluginContext context;
-  context.config_json = R"({"mediawiki_redacted_pages":{"en.wikipedia.org":["Redact this"]}})";
   std::string error;
-  std::unique_ptr<TransformFactory> factory = d.create_transform(context, error);
+  std::unique_ptr<TransformFactory> factory = plugin.create_transform(
+      R"({"mediawiki_redacted_pages":{"en.wikipedia.org":["Redact this"]}})", error);
   ASSERT_NE(factory, nullptr) << error;
   EXPECT_FALSE(factory->accepts_parameter("title"));
   RequestInfo request;

@@ -29,13 +29,9 @@ INSTANTIATE_TEST_SUITE_P(Sse, PluginLoadTest,
 
 TEST(SsePluginLoad, EncodesThroughFactory) {
   LoadedPlugin plugin(ES_SSE_PLUGIN_PATH);
-  const PluginDescriptor& d = plugin.descriptor();
-  ASSERT_NE(d.create_encoder, nullptr);
-
-  PluginContext context;
-  context.config_json = R"({"retry_ms": 1500, "heartbeat_comment": "hb"})";
   std::string error;
-  std::unique_ptr<EncoderFactory> factory = d.create_encoder(context, error);
+  std::unique_ptr<EncoderFactory> factory =
+      plugin.create_encoder(R"({"retry_ms": 1500, "heartbeat_comment": "hb"})", error);
   ASSERT_NE(factory, nullptr) << error;
   EXPECT_EQ(factory->media_types(), std::vector<std::string>{"text/event-stream"});
   EXPECT_EQ(factory->content_type(), "text/event-stream; charset=utf-8");

@@ -13,10 +13,14 @@
 #include <gtest/gtest.h>
 
 #include <boost/dll/shared_library.hpp>
+#include <memory>
 #include <ostream>
 #include <string>
 
 #include "eventstreams/abi.h"
+#include "eventstreams/encoder.h"
+#include "eventstreams/source.h"
+#include "eventstreams/transform.h"
 
 namespace eventstreams::testing {
 
@@ -28,6 +32,16 @@ class LoadedPlugin {
 
   bool has_descriptor() const;
   const PluginDescriptor& descriptor() const;
+
+  // Calls the descriptor's create function of that kind with `config_json` (and no host
+  // services): the factory, or null with the reason in `error`. A descriptor without that
+  // function is a test failure.
+  std::unique_ptr<SourceFactory> create_source(const std::string& config_json,
+                                               std::string& error) const;
+  std::unique_ptr<TransformFactory> create_transform(const std::string& config_json,
+                                                     std::string& error) const;
+  std::unique_ptr<EncoderFactory> create_encoder(const std::string& config_json,
+                                                 std::string& error) const;
 
  private:
   boost::dll::shared_library lib_;
