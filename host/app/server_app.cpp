@@ -87,7 +87,7 @@ int run_server(const CommandLine& cl) {
   for (std::size_t i = 0; i < plugins.encoders.size(); ++i) {
     encoders.push_back({plugins.encoders[i].get(), plugins.encoder_names[i]});
   }
-  streaming::StreamEngine engine(engine_options, *plugins.source, encoders, logger, metrics);
+  streaming::StreamEngine engine(engine_options, encoders, logger, metrics);
   engine.start();
   streaming::ConnectionLimiter limiter(config.max_connections, config.client_ip_connection_limit);
 

@@ -30,10 +30,9 @@ void StreamEngine::Reservation::release() {
   }
 }
 
-StreamEngine::StreamEngine(const EngineOptions& options, SourceFactory& source,
-                           std::vector<EncoderEntry> encoders, services::JsonLogger& logger,
-                           services::MetricsRegistry& metrics)
-    : options_(options), source_(source) {
+StreamEngine::StreamEngine(const EngineOptions& options, std::vector<EncoderEntry> encoders,
+                           services::JsonLogger& logger, services::MetricsRegistry& metrics)
+    : options_(options) {
   env_.encoders = std::move(encoders);
   env_.logger = &logger;
   env_.metrics = &metrics;

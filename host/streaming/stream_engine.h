@@ -32,9 +32,8 @@ struct EngineOptions {
 
 class StreamEngine {
  public:
-  StreamEngine(const EngineOptions& options, SourceFactory& source,
-               std::vector<EncoderEntry> encoders, services::JsonLogger& logger,
-               services::MetricsRegistry& metrics);
+  StreamEngine(const EngineOptions& options, std::vector<EncoderEntry> encoders,
+               services::JsonLogger& logger, services::MetricsRegistry& metrics);
   ~StreamEngine();
 
   void start();
@@ -95,7 +94,6 @@ class StreamEngine {
   void release_reservation(const std::string& key);
 
   EngineOptions options_;
-  SourceFactory& source_;
   HubEnvironment env_;
   std::vector<std::unique_ptr<LoopState>> loops_;
   mutable std::mutex live_mutex_;

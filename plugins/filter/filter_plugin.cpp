@@ -1,36 +1,21 @@
 #include "filter_plugin.h"
 
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
-
 #include <exception>
 #include <utility>
+
+#include "eventstreams/guarded_create.h"
+#include "plugin_common/config_json.h"
 
 namespace eventstreams::filter {
 namespace {
 
+using plugin_common::describe;
+using plugin_common::NumberWording;
+using plugin_common::parse_config_object;
+
 constexpr std::string_view kErrorPrefix = "filter config: ";
 constexpr std::string_view kKnownKeys = "drop_canary, reserved_parameters";
 constexpr std::string_view kCounterHelp = "Events a transform of the filter plugin dropped";
-
-std::string describe(const rapidjson::Value& value) {
-  switch (value.GetType()) {
-    case rapidjson::kNullType:
-      return "null";
-    case rapidjson::kFalseType:
-    case rapidjson::kTrueType:
-      return "a boolean";
-    case rapidjson::kObjectType:
-      return "an object";
-    case rapidjson::kArrayType:
-      return "an array";
-    case rapidjson::kStringType:
-      return "a string";
-    case rapidjson::kNumberType:
-      return "a number";
-  }
-  return "an unknown value";
-}
 
 std::string error_text(std::string_view detail) {
   return std::string(kErrorPrefix) + std::string(detail);
@@ -40,20 +25,11 @@ std::string error_text(std::string_view detail) {
 
 std::optional<FilterConfig> parse_config(std::string_view config_json, std::string& error) {
   FilterConfig config;
-  if (config_json.find_first_not_of(" \t\r\n") == std::string_view::npos) return config;
-
   rapidjson::Document doc;
-  doc.Parse(config_json.data(), config_json.size());
-  if (doc.HasParseError()) {
-    error = error_text("invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
-                       rapidjson::GetParseError_En(doc.GetParseError()));
+  if (!parse_config_object(config_json, kErrorPrefix, NumberWording::kKind, doc, error)) {
     return std::nullopt;
   }
   if (doc.IsNull()) return config;
-  if (!doc.IsObject()) {
-    error = error_text("expected a JSON object, got " + describe(doc));
-    return std::nullopt;
-  }
   // Indexed rather than a range-for: RapidJSON 1.1's iterator comparison is ambiguous in C++20
   // (clang -Wambiguous-reversed-operator).
   const auto members = doc.MemberBegin();
@@ -149,16 +125,11 @@ std::unique_ptr<Transform> FilterTransformFactory::create(const RequestInfo& req
 
 std::unique_ptr<TransformFactory> create_factory(const PluginContext& context,
                                                  std::string& error) noexcept {
-  try {
+  return guarded_create(kErrorPrefix, error, [&]() -> std::unique_ptr<TransformFactory> {
     std::optional<FilterConfig> config = parse_config(context.config_json, error);
     if (!config) return nullptr;
     return std::make_unique<FilterTransformFactory>(std::move(*config), context.host);
-  } catch (const std::exception& e) {
-    error = std::string(kErrorPrefix) + e.what();
-  } catch (...) {
-    error = std::string(kErrorPrefix) + "unknown error";
-  }
-  return nullptr;
+  });
 }
 
 }  // namespace eventstreams::filter

@@ -1,16 +1,18 @@
 #include "ndjson_encoder.h"
 
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <algorithm>
 #include <cstring>
-#include <exception>
+
+#include "eventstreams/guarded_create.h"
+#include "plugin_common/config_json.h"
 
 namespace eventstreams::ndjson {
 namespace {
+
+using plugin_common::NumberWording;
+using plugin_common::parse_config_object;
+using plugin_common::quoted;
+using plugin_common::text_of;
 
 constexpr std::string_view kErrorPrefix = "ndjson encoder config: ";
 
@@ -26,55 +28,16 @@ void make_room(Container& v, std::size_t extra) {
   if (need > v.capacity()) v.reserve(std::max(need, v.capacity() * 2));
 }
 
-std::string quoted(std::string_view key) {
-  rapidjson::Value v(rapidjson::StringRef(key.data(), key.size()));
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  v.Accept(writer);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-const char* describe(const rapidjson::Value& value) {
-  switch (value.GetType()) {
-    case rapidjson::kNullType:
-      return "null";
-    case rapidjson::kFalseType:
-    case rapidjson::kTrueType:
-      return "a boolean";
-    case rapidjson::kObjectType:
-      return "an object";
-    case rapidjson::kArrayType:
-      return "an array";
-    case rapidjson::kStringType:
-      return "a string";
-    case rapidjson::kNumberType:
-      return "a number";
-  }
-  return "an unknown value";
-}
-
 }  // namespace
 
 std::optional<NdjsonConfig> parse_config(std::string_view config_json, std::string& error) {
-  if (config_json.find_first_not_of(" \t\r\n") == std::string_view::npos) return NdjsonConfig{};
-
   rapidjson::Document doc;
-  doc.Parse(config_json.data(), config_json.size());
-  if (doc.HasParseError()) {
-    error = std::string(kErrorPrefix) + "invalid JSON at offset " +
-            std::to_string(doc.GetErrorOffset()) + ": " +
-            rapidjson::GetParseError_En(doc.GetParseError());
+  if (!parse_config_object(config_json, kErrorPrefix, NumberWording::kKind, doc, error)) {
     return std::nullopt;
   }
   if (doc.IsNull()) return NdjsonConfig{};
-  if (!doc.IsObject()) {
-    error = std::string(kErrorPrefix) + "expected a JSON object, got " + describe(doc);
-    return std::nullopt;
-  }
   if (doc.MemberCount() > 0) {
-    const rapidjson::Value& name = doc.MemberBegin()->name;
-    error = std::string(kErrorPrefix) + "unknown key " +
-            quoted(std::string_view(name.GetString(), name.GetStringLength())) +
+    error = std::string(kErrorPrefix) + "unknown key " + quoted(text_of(doc.MemberBegin()->name)) +
             " (the ndjson encoder takes no settings)";
     return std::nullopt;
   }
@@ -136,21 +99,10 @@ std::unique_ptr<Encoder> NdjsonEncoderFactory::create() noexcept {
 
 std::unique_ptr<EncoderFactory> create_factory(const PluginContext& context,
                                                std::string& error) noexcept {
-  try {
+  return guarded_create("ndjson encoder: ", error, [&]() -> std::unique_ptr<EncoderFactory> {
     if (!parse_config(context.config_json, error)) return nullptr;
     return std::make_unique<NdjsonEncoderFactory>();
-  } catch (const std::exception& e) {
-    try {
-      error = std::string("ndjson encoder: ") + e.what();
-    } catch (...) {
-    }
-  } catch (...) {
-    try {
-      error = "ndjson encoder: unknown error";
-    } catch (...) {
-    }
-  }
-  return nullptr;
+  });
 }
 
 }  // namespace eventstreams::ndjson

@@ -1,12 +1,8 @@
 #include "redaction_config.h"
 
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <algorithm>
 
+#include "plugin_common/config_json.h"
 #include "title.h"
 
 namespace eventstreams::redaction {
@@ -16,41 +12,18 @@ constexpr std::string_view kErrorPrefix = "redaction config: ";
 constexpr std::string_view kKnownKeys = "mediawiki_redacted_pages, rules, max_log_lines_per_second";
 constexpr std::string_view kKnownRuleKeys = "stream, title_paths, remove, empty";
 
+using plugin_common::NumberWording;
+using plugin_common::parse_config_object;
+using plugin_common::quoted;
+using plugin_common::text_of;
+using plugin_common::unknown_key;
 using Value = rapidjson::Value;
 
-std::string json_text(const Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  value.Accept(writer);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-std::string quoted(std::string_view s) {
-  Value v(rapidjson::StringRef(s.data(), s.size()));
-  return json_text(v);
-}
-
-std::string_view text_of(const Value& v) {
-  return {v.GetString(), v.GetStringLength()};
-}
+// Config errors name a number's value: "got the number -1".
+constexpr NumberWording kNumbers = NumberWording::kTheNumber;
 
 std::string describe(const Value& value) {
-  switch (value.GetType()) {
-    case rapidjson::kNullType:
-      return "null";
-    case rapidjson::kFalseType:
-    case rapidjson::kTrueType:
-      return "a boolean";
-    case rapidjson::kObjectType:
-      return "an object";
-    case rapidjson::kArrayType:
-      return "an array";
-    case rapidjson::kStringType:
-      return "a string";
-    case rapidjson::kNumberType:
-      return "the number " + json_text(value);
-  }
-  return "an unknown value";
+  return plugin_common::describe(value, kNumbers);
 }
 
 // Thrown inside this file only, caught by parse_config.
@@ -103,8 +76,7 @@ Rule parse_rule(const Value& v, const std::string& where) {
     } else if (key == "empty") {
       rule.empty = parse_paths(value, here, false);
     } else {
-      fail(where + ": unknown key " + quoted(key) + " (known keys: " + std::string(kKnownRuleKeys) +
-           ")");
+      fail(where + ": " + unknown_key(key, kKnownRuleKeys));
     }
   }
   if (!has_titles) fail(where + ".title_paths is required");
@@ -207,18 +179,9 @@ std::optional<RedactionConfig> parse_config(std::string_view config_json, std::s
   try {
     RedactionConfig config;
     config.rules = default_rules();
-    if (config_json.find_first_not_of(" \t\r\n") == std::string_view::npos) return config;
-
     rapidjson::Document doc;
-    doc.Parse(config_json.data(), config_json.size());
-    if (doc.HasParseError()) {
-      error = std::string(kErrorPrefix) + "invalid JSON at offset " +
-              std::to_string(doc.GetErrorOffset()) + ": " +
-              rapidjson::GetParseError_En(doc.GetParseError());
-      return std::nullopt;
-    }
+    if (!parse_config_object(config_json, kErrorPrefix, kNumbers, doc, error)) return std::nullopt;
     if (doc.IsNull()) return config;
-    if (!doc.IsObject()) fail("expected a JSON object, got " + describe(doc));
     // The same text with numbers kept as their text, for titles such as 404 or 1.50.
     rapidjson::Document raw;
     raw.Parse<rapidjson::kParseNumbersAsStringsFlag>(config_json.data(), config_json.size());
@@ -245,7 +208,7 @@ std::optional<RedactionConfig> parse_config(std::string_view config_json, std::s
         }
         config.max_log_lines_per_second = value.GetUint64();
       } else {
-        fail("unknown key " + quoted(key) + " (known keys: " + std::string(kKnownKeys) + ")");
+        fail(unknown_key(key, kKnownKeys));
       }
     }
     return config;

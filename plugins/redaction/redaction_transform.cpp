@@ -3,6 +3,8 @@
 #include <exception>
 #include <utility>
 
+#include "eventstreams/guarded_create.h"
+
 namespace eventstreams::redaction {
 namespace {
 
@@ -201,29 +203,28 @@ std::unique_ptr<Transform> RedactionFactory::create(const RequestInfo& request,
 
 std::unique_ptr<TransformFactory> create_factory(const PluginContext& context,
                                                  std::string& error) noexcept {
-  try {
-    auto config = parse_config(context.config_json, error);
-    if (!config) return nullptr;
-    auto shared = std::make_shared<const RedactionConfig>(std::move(*config));
-    if (context.host != nullptr) {
-      std::string fields =
-          "{\"domains\":" + std::to_string(shared->pages.size()) +
-          ",\"titles\":" + std::to_string(shared->title_count()) +
-          ",\"rules\":" + std::to_string(shared->rules.size()) +
-          ",\"max_log_lines_per_second\":" + std::to_string(shared->max_log_lines_per_second) + "}";
-      context.host->log(shared->pages.empty() ? LogLevel::kWarn : LogLevel::kInfo,
-                        shared->pages.empty()
-                            ? "redaction: no page listed (mediawiki_redacted_pages), nothing to do"
-                            : "redaction: pages loaded",
-                        fields);
-    }
-    return std::make_unique<RedactionFactory>(std::move(shared), context.host);
-  } catch (const std::exception& e) {
-    error = std::string("redaction: ") + e.what();
-  } catch (...) {
-    error = "redaction: cannot create the factory";
-  }
-  return nullptr;
+  return guarded_create(
+      "redaction: ", "cannot create the factory", error,
+      [&]() -> std::unique_ptr<TransformFactory> {
+        auto config = parse_config(context.config_json, error);
+        if (!config) return nullptr;
+        auto shared = std::make_shared<const RedactionConfig>(std::move(*config));
+        if (context.host != nullptr) {
+          std::string fields =
+              "{\"domains\":" + std::to_string(shared->pages.size()) +
+              ",\"titles\":" + std::to_string(shared->title_count()) +
+              ",\"rules\":" + std::to_string(shared->rules.size()) +
+              ",\"max_log_lines_per_second\":" + std::to_string(shared->max_log_lines_per_second) +
+              "}";
+          context.host->log(
+              shared->pages.empty() ? LogLevel::kWarn : LogLevel::kInfo,
+              shared->pages.empty()
+                  ? "redaction: no page listed (mediawiki_redacted_pages), nothing to do"
+                  : "redaction: pages loaded",
+              fields);
+        }
+        return std::make_unique<RedactionFactory>(std::move(shared), context.host);
+      });
 }
 
 }  // namespace eventstreams::redaction

@@ -1,20 +1,25 @@
 #include "sse_encoder.h"
 
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <algorithm>
 #include <cstring>
-#include <exception>
 #include <utility>
+
+#include "eventstreams/guarded_create.h"
+#include "plugin_common/config_json.h"
 
 namespace eventstreams::sse {
 namespace {
 
+using plugin_common::describe;
+using plugin_common::NumberWording;
+using plugin_common::parse_config_object;
+using plugin_common::text_of;
+using plugin_common::unknown_key;
+
 constexpr std::string_view kErrorPrefix = "sse encoder config: ";
 constexpr std::string_view kKnownKeys = "retry_ms, heartbeat_comment";
+// Config errors show a number as itself: "got -1".
+constexpr NumberWording kNumbers = NumberWording::kValue;
 
 // Bytes every event frame has besides its id and payload:
 // "event: message\n" + "id: " + "\n" + "data: " + "\n" + "\n".
@@ -50,85 +55,43 @@ void make_room(Container& v, std::size_t extra) {
   if (need > v.capacity()) v.reserve(std::max(need, v.capacity() * 2));
 }
 
-std::string json_text(const rapidjson::Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  value.Accept(writer);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-std::string quoted(std::string_view key) {
-  rapidjson::Value v(rapidjson::StringRef(key.data(), key.size()));
-  return json_text(v);
-}
-
-std::string describe(const rapidjson::Value& value) {
-  switch (value.GetType()) {
-    case rapidjson::kNullType:
-      return "null";
-    case rapidjson::kFalseType:
-    case rapidjson::kTrueType:
-      return "a boolean";
-    case rapidjson::kObjectType:
-      return "an object";
-    case rapidjson::kArrayType:
-      return "an array";
-    case rapidjson::kStringType:
-      return "a string";
-    case rapidjson::kNumberType:
-      return json_text(value);
-  }
-  return "an unknown value";
-}
-
 }  // namespace
 
 std::optional<SseConfig> parse_config(std::string_view config_json, std::string& error) {
   SseConfig config;
-  if (config_json.find_first_not_of(" \t\r\n") == std::string_view::npos) return config;
-
   rapidjson::Document doc;
-  doc.Parse(config_json.data(), config_json.size());
-  if (doc.HasParseError()) {
-    error = std::string(kErrorPrefix) + "invalid JSON at offset " +
-            std::to_string(doc.GetErrorOffset()) + ": " +
-            rapidjson::GetParseError_En(doc.GetParseError());
+  if (!parse_config_object(config_json, kErrorPrefix, kNumbers, doc, error)) {
     return std::nullopt;
   }
   if (doc.IsNull()) return config;
-  if (!doc.IsObject()) {
-    error = std::string(kErrorPrefix) + "expected a JSON object, got " + describe(doc);
-    return std::nullopt;
-  }
   // Indexed rather than a range-for: RapidJSON 1.1's iterator comparison is ambiguous in C++20
   // (clang -Wambiguous-reversed-operator).
   const auto members = doc.MemberBegin();
   for (rapidjson::SizeType i = 0; i < doc.MemberCount(); ++i) {
     const auto& member = members[i];
-    const std::string_view key(member.name.GetString(), member.name.GetStringLength());
+    const std::string_view key = text_of(member.name);
     const rapidjson::Value& value = member.value;
     if (key == "retry_ms") {
       if (!value.IsUint64()) {
         error = std::string(kErrorPrefix) + "\"retry_ms\" must be a non-negative integer, got " +
-                describe(value);
+                describe(value, kNumbers);
         return std::nullopt;
       }
       config.retry_ms = value.GetUint64();
     } else if (key == "heartbeat_comment") {
       if (!value.IsString()) {
         error = std::string(kErrorPrefix) + "\"heartbeat_comment\" must be a string, got " +
-                describe(value);
+                describe(value, kNumbers);
         return std::nullopt;
       }
-      const std::string_view text(value.GetString(), value.GetStringLength());
+      const std::string_view text = text_of(value);
       if (has_line_break(text)) {
         error = std::string(kErrorPrefix) + "\"heartbeat_comment\" must not contain line breaks";
         return std::nullopt;
       }
       config.heartbeat_comment = std::string(text);
     } else {
-      error = std::string(kErrorPrefix) + "unknown key " + quoted(key) +
-              " (known keys: " + std::string(kKnownKeys) + ")";
+      error = std::string(kErrorPrefix) + unknown_key(key, kKnownKeys);
       return std::nullopt;
     }
   }
@@ -222,22 +185,11 @@ std::unique_ptr<Encoder> SseEncoderFactory::create() noexcept {
 
 std::unique_ptr<EncoderFactory> create_factory(const PluginContext& context,
                                                std::string& error) noexcept {
-  try {
+  return guarded_create("sse encoder: ", error, [&]() -> std::unique_ptr<EncoderFactory> {
     std::optional<SseConfig> config = parse_config(context.config_json, error);
     if (!config) return nullptr;
     return std::make_unique<SseEncoderFactory>(*config);
-  } catch (const std::exception& e) {
-    try {
-      error = std::string("sse encoder: ") + e.what();
-    } catch (...) {
-    }
-  } catch (...) {
-    try {
-      error = "sse encoder: unknown error";
-    } catch (...) {
-    }
-  }
-  return nullptr;
+  });
 }
 
 }  // namespace eventstreams::sse

@@ -4,6 +4,7 @@
 #include "eventstreams/abi.h"
 #include "eventstreams/encoder.h"
 #include "eventstreams/event_batch.h"
+#include "eventstreams/guarded_create.h"
 #include "eventstreams/host_services.h"
 #include "eventstreams/source.h"
 #include "eventstreams/transform.h"

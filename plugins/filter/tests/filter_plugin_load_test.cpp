@@ -1,45 +1,36 @@
 // Loads libeventstreams-filter.so as the host does and drives it through its descriptor.
 #include <gtest/gtest.h>
 
-#include <boost/dll/shared_library.hpp>
 #include <memory>
 #include <string>
-#include <string_view>
 
 #include "eventstreams/abi.h"
 #include "eventstreams/event_batch.h"
 #include "eventstreams/transform.h"
+#include "plugin_testing/plugin_load_checks.h"
 
 namespace eventstreams {
 namespace {
 
-const PluginDescriptor& descriptor(const boost::dll::shared_library& lib) {
-  return lib.get<const PluginDescriptor>(EVENTSTREAMS_PLUGIN_SYMBOL_NAME);
-}
+using testing::LoadedPlugin;
+using testing::PluginLoadCase;
+using testing::PluginLoadTest;
 
-TEST(FilterPluginLoad, DescriptorMatchesAbi) {
-  boost::dll::shared_library lib(ES_FILTER_PLUGIN_PATH);
-  ASSERT_TRUE(lib.has(EVENTSTREAMS_PLUGIN_SYMBOL_NAME));
-  const PluginDescriptor& d = descriptor(lib);
-  EXPECT_EQ(d.abi_version, kAbiVersion);
-  EXPECT_EQ(d.descriptor_size, sizeof(PluginDescriptor));
-  EXPECT_EQ(d.kind, PluginKind::kTransform);
-  EXPECT_EQ(std::string_view(d.name), "filter");
-  EXPECT_EQ(std::string_view(d.version), "1.0");
-  EXPECT_EQ(d.create_source, nullptr);
-  EXPECT_EQ(d.create_encoder, nullptr);
-  ASSERT_NE(d.create_transform, nullptr);
-}
+INSTANTIATE_TEST_SUITE_P(Filter, PluginLoadTest,
+                         ::testing::Values(PluginLoadCase{
+                             .path = ES_FILTER_PLUGIN_PATH,
+                             .kind = PluginKind::kTransform,
+                             .name = "filter",
+                             .version = "1.0",
+                             .bad_config = R"({"bogus": 1})",
+                             .error_fragment = "unknown key \"bogus\""}),
+                         PluginLoadTest::ParamName);
 
 TEST(FilterPluginLoad, FiltersThroughFactory) {
-  boost::dll::shared_library lib(ES_FILTER_PLUGIN_PATH);
-  const PluginDescriptor& d = descriptor(lib);
-  ASSERT_NE(d.create_transform, nullptr);
-
-  PluginContext context;
-  context.config_json = R"({"drop_canary": true})";
+  LoadedPlugin plugin(ES_FILTER_PLUGIN_PATH);
   std::string error;
-  std::unique_ptr<TransformFactory> factory = d.create_transform(context, error);
+  std::unique_ptr<TransformFactory> factory =
+      plugin.create_transform(R"({"drop_canary": true})", error);
   ASSERT_NE(factory, nullptr) << error;
 
   RequestInfo request;
@@ -69,17 +60,7 @@ TEST(FilterPluginLoad, FiltersThroughFactory) {
   key = "x";
   EXPECT_EQ(factory->create(request, key, error), nullptr);
   EXPECT_NE(error.find("empty value list"), std::string::npos) << error;
-  // Transform and factory are destroyed before `lib` unloads the code they run.
-}
-
-TEST(FilterPluginLoad, ConfigErrorComesBackAsNull) {
-  boost::dll::shared_library lib(ES_FILTER_PLUGIN_PATH);
-  const PluginDescriptor& d = descriptor(lib);
-  PluginContext context;
-  context.config_json = R"({"bogus": 1})";
-  std::string error;
-  EXPECT_EQ(d.create_transform(context, error), nullptr);
-  EXPECT_NE(error.find("unknown key \"bogus\""), std::string::npos) << error;
+  // Transform and factory are destroyed before `plugin` unloads the code they run.
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "client_config.h"
 #include "demo_feed.h"
 #include "embedded_cluster.h"
+#include "eventstreams/guarded_create.h"
 #include "handle_reaper.h"
 #include "kafka_reader.h"
 #include "log_sink.h"
@@ -24,39 +25,36 @@ SourceStatus internal_error(const char* what) {
 
 std::unique_ptr<KafkaSourceFactory> KafkaSourceFactory::create(const PluginContext& context,
                                                                std::string& error) noexcept {
-  try {
-    std::optional<KafkaConfig> config = parse_kafka_config(context.config_json, error);
-    if (!config) return nullptr;
+  return guarded_create(
+      "kafka source: ", "unexpected error", error, [&]() -> std::unique_ptr<KafkaSourceFactory> {
+        std::optional<KafkaConfig> config = parse_kafka_config(context.config_json, error);
+        if (!config) return nullptr;
 
-    auto shared = std::make_shared<ReaderShared>();
-    shared->log = std::make_shared<LogSink>(context.host);
-    shared->reaper = std::make_shared<HandleReaper>();
+        auto shared = std::make_shared<ReaderShared>();
+        shared->log = std::make_shared<LogSink>(context.host);
+        shared->reaper = std::make_shared<HandleReaper>();
 
-    // Validate the reader configuration now, so a bad property fails start-up rather than
-    // every request.
-    std::unique_ptr<EmbeddedCluster> cluster;
-    std::string bootstrap;
-    if (config->embedded) {
-      cluster = EmbeddedCluster::create(shared->log.get(), error);
-      if (!cluster) return nullptr;
-      bootstrap = cluster->bootstrap_servers();
-    }
-    if (!make_conf(client_properties(*config, ClientRole::kReader, bootstrap), nullptr, error)) {
-      return nullptr;
-    }
-    ConfPtr conf = make_conf(client_properties(*config, ClientRole::kMetadata, bootstrap),
-                             shared->log.get(), error);
-    if (!conf) return nullptr;
-    rd_kafka_t* metadata = new_client(RD_KAFKA_CONSUMER, std::move(conf), error);
-    if (metadata == nullptr) return nullptr;
-    return std::unique_ptr<KafkaSourceFactory>(new KafkaSourceFactory(
-        std::move(*config), std::move(shared), std::move(cluster), metadata));
-  } catch (const std::exception& e) {
-    error = std::string("kafka source: ") + e.what();
-  } catch (...) {
-    error = "kafka source: unexpected error";
-  }
-  return nullptr;
+        // Validate the reader configuration now, so a bad property fails start-up rather than
+        // every request.
+        std::unique_ptr<EmbeddedCluster> cluster;
+        std::string bootstrap;
+        if (config->embedded) {
+          cluster = EmbeddedCluster::create(shared->log.get(), error);
+          if (!cluster) return nullptr;
+          bootstrap = cluster->bootstrap_servers();
+        }
+        if (!make_conf(client_properties(*config, ClientRole::kReader, bootstrap), nullptr,
+                       error)) {
+          return nullptr;
+        }
+        ConfPtr conf = make_conf(client_properties(*config, ClientRole::kMetadata, bootstrap),
+                                 shared->log.get(), error);
+        if (!conf) return nullptr;
+        rd_kafka_t* metadata = new_client(RD_KAFKA_CONSUMER, std::move(conf), error);
+        if (metadata == nullptr) return nullptr;
+        return std::unique_ptr<KafkaSourceFactory>(new KafkaSourceFactory(
+            std::move(*config), std::move(shared), std::move(cluster), metadata));
+      });
 }
 
 KafkaSourceFactory::KafkaSourceFactory(KafkaConfig config, std::shared_ptr<ReaderShared> shared,

@@ -6,54 +6,47 @@
 #include <unistd.h>
 
 #include <array>
-#include <boost/dll/shared_library.hpp>
 #include <chrono>
-#include <cstring>
 #include <memory>
 #include <string>
 
 #include "eventstreams/abi.h"
 #include "eventstreams/event_batch.h"
 #include "eventstreams/source.h"
+#include "plugin_testing/plugin_load_checks.h"
 
 #ifndef ES_KAFKA_SOURCE_PLUGIN_PATH
 #error "ES_KAFKA_SOURCE_PLUGIN_PATH must name the built plugin module"
+#endif
+#ifndef ES_KAFKA_SOURCE_VERSION
+#error "ES_KAFKA_SOURCE_VERSION must be the version the plugin module was built with"
 #endif
 
 namespace eventstreams {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::LoadedPlugin;
+using testing::PluginLoadCase;
+using testing::PluginLoadTest;
+
+// The descriptor, and a bad librdkafka property that fails without throwing.
+INSTANTIATE_TEST_SUITE_P(Kafka, PluginLoadTest,
+                         ::testing::Values(PluginLoadCase{
+                             .path = ES_KAFKA_SOURCE_PLUGIN_PATH,
+                             .kind = PluginKind::kSource,
+                             .name = "kafka",
+                             .version = ES_KAFKA_SOURCE_VERSION,
+                             .bad_config = R"({"kafka":{"bootstrap.servers":"x:1","bogus.key":1}})",
+                             .error_fragment = "bogus.key"}),
+                         PluginLoadTest::ParamName);
 
 TEST(KafkaSourcePlugin, LoadsAndReadsDemoEvents) {
-  boost::dll::shared_library lib(
-      ES_KAFKA_SOURCE_PLUGIN_PATH,
-      boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
-  ASSERT_TRUE(lib.has(EVENTSTREAMS_PLUGIN_SYMBOL_NAME));
-  const auto& desc = lib.get<const PluginDescriptor>(EVENTSTREAMS_PLUGIN_SYMBOL_NAME);
-  EXPECT_EQ(desc.abi_version, kAbiVersion);
-  EXPECT_EQ(desc.descriptor_size, sizeof(PluginDescriptor));
-  EXPECT_EQ(desc.kind, PluginKind::kSource);
-  EXPECT_STREQ(desc.name, "kafka");
-  EXPECT_NE(std::strlen(desc.version), 0u);
-  ASSERT_NE(desc.create_source, nullptr);
-  EXPECT_EQ(desc.create_transform, nullptr);
-  EXPECT_EQ(desc.create_encoder, nullptr);
-
-  {
-    // A bad config fails without throwing.
-    PluginContext bad;
-    bad.config_json = R"({"kafka":{"bootstrap.servers":"x:1","bogus.key":1}})";
-    std::string error;
-    EXPECT_EQ(desc.create_source(bad, error), nullptr);
-    EXPECT_NE(error.find("bogus.key"), std::string::npos) << error;
-  }
-
-  PluginContext ctx;
-  ctx.config_json =
-      R"({"kafka":{"embedded":true,"embedded_events_per_second":200,"fetch.wait.max.ms":10}})";
+  LoadedPlugin plugin(ES_KAFKA_SOURCE_PLUGIN_PATH);
   std::string error;
-  std::unique_ptr<SourceFactory> factory = desc.create_source(ctx, error);
+  std::unique_ptr<SourceFactory> factory = plugin.create_source(
+      R"({"kafka":{"embedded":true,"embedded_events_per_second":200,"fetch.wait.max.ms":10}})",
+      error);
   ASSERT_TRUE(factory) << error;
   const std::string topic = "eqiad.mediawiki.recentchange";
   ASSERT_TRUE(factory->start({topic}).ok());
@@ -99,7 +92,7 @@ TEST(KafkaSourcePlugin, LoadsAndReadsDemoEvents) {
   EXPECT_GE(seen, 10u);
   reader.reset();
   EXPECT_EQ(factory->open_readers(), 0u);
-  factory.reset();  // before the library goes
+  factory.reset();  // before `plugin` unloads the code it runs
 }
 
 }  // namespace

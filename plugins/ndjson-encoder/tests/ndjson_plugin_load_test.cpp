@@ -2,46 +2,36 @@
 // descriptor.
 #include <gtest/gtest.h>
 
-#include <boost/dll/shared_library.hpp>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "eventstreams/abi.h"
 #include "eventstreams/encoder.h"
 #include "eventstreams/event_batch.h"
+#include "plugin_testing/plugin_load_checks.h"
 
 namespace eventstreams {
 namespace {
 
-const PluginDescriptor& descriptor(const boost::dll::shared_library& lib) {
-  return lib.get<const PluginDescriptor>(EVENTSTREAMS_PLUGIN_SYMBOL_NAME);
-}
+using testing::LoadedPlugin;
+using testing::PluginLoadCase;
+using testing::PluginLoadTest;
 
-TEST(NdjsonPluginLoad, DescriptorMatchesAbi) {
-  boost::dll::shared_library lib(ES_NDJSON_PLUGIN_PATH);
-  ASSERT_TRUE(lib.has(EVENTSTREAMS_PLUGIN_SYMBOL_NAME));
-  const PluginDescriptor& d = descriptor(lib);
-  EXPECT_EQ(d.abi_version, kAbiVersion);
-  EXPECT_EQ(d.descriptor_size, sizeof(PluginDescriptor));
-  EXPECT_EQ(d.kind, PluginKind::kEncoder);
-  EXPECT_EQ(std::string_view(d.name), "ndjson");
-  EXPECT_EQ(std::string_view(d.version), "1.0");
-  EXPECT_EQ(d.create_source, nullptr);
-  EXPECT_EQ(d.create_transform, nullptr);
-  ASSERT_NE(d.create_encoder, nullptr);
-}
+INSTANTIATE_TEST_SUITE_P(Ndjson, PluginLoadTest,
+                         ::testing::Values(PluginLoadCase{
+                             .path = ES_NDJSON_PLUGIN_PATH,
+                             .kind = PluginKind::kEncoder,
+                             .name = "ndjson",
+                             .version = "1.0",
+                             .bad_config = R"({"bogus": 1})",
+                             .error_fragment = "unknown key \"bogus\""}),
+                         PluginLoadTest::ParamName);
 
 TEST(NdjsonPluginLoad, EncodesThroughFactory) {
-  boost::dll::shared_library lib(ES_NDJSON_PLUGIN_PATH);
-  const PluginDescriptor& d = descriptor(lib);
-  ASSERT_NE(d.create_encoder, nullptr);
-
-  PluginContext context;
-  context.config_json = "{}";
+  LoadedPlugin plugin(ES_NDJSON_PLUGIN_PATH);
   std::string error;
-  std::unique_ptr<EncoderFactory> factory = d.create_encoder(context, error);
+  std::unique_ptr<EncoderFactory> factory = plugin.create_encoder("{}", error);
   ASSERT_NE(factory, nullptr) << error;
   EXPECT_EQ(factory->media_types(),
             (std::vector<std::string>{"application/json", "application/x-ndjson"}));
@@ -69,17 +59,7 @@ TEST(NdjsonPluginLoad, EncodesThroughFactory) {
   EXPECT_EQ(frames[0].event_index, 0u);
   EXPECT_EQ(frames[0].offset, 0u);
   EXPECT_EQ(frames[0].length, batch.value(e).size() + 1);
-  // Encoder and factory are destroyed before `lib` unloads the code they run.
-}
-
-TEST(NdjsonPluginLoad, ConfigErrorComesBackAsNull) {
-  boost::dll::shared_library lib(ES_NDJSON_PLUGIN_PATH);
-  const PluginDescriptor& d = descriptor(lib);
-  PluginContext context;
-  context.config_json = R"({"bogus": 1})";
-  std::string error;
-  EXPECT_EQ(d.create_encoder(context, error), nullptr);
-  EXPECT_NE(error.find("unknown key \"bogus\""), std::string::npos) << error;
+  // Encoder and factory are destroyed before `plugin` unloads the code they run.
 }
 
 }  // namespace

@@ -1,45 +1,36 @@
 // Loads libeventstreams-redaction.so as the host does and drives it through its descriptor.
 #include <gtest/gtest.h>
 
-#include <boost/dll/shared_library.hpp>
 #include <memory>
 #include <string>
-#include <string_view>
 
 #include "eventstreams/abi.h"
 #include "eventstreams/event_batch.h"
 #include "eventstreams/transform.h"
+#include "plugin_testing/plugin_load_checks.h"
 
 namespace eventstreams {
 namespace {
 
-const PluginDescriptor& descriptor(const boost::dll::shared_library& lib) {
-  return lib.get<const PluginDescriptor>(EVENTSTREAMS_PLUGIN_SYMBOL_NAME);
-}
+using testing::LoadedPlugin;
+using testing::PluginLoadCase;
+using testing::PluginLoadTest;
 
-TEST(RedactionPluginLoad, DescriptorMatchesAbi) {
-  boost::dll::shared_library lib(ES_REDACTION_PLUGIN_PATH);
-  ASSERT_TRUE(lib.has(EVENTSTREAMS_PLUGIN_SYMBOL_NAME));
-  const PluginDescriptor& d = descriptor(lib);
-  EXPECT_EQ(d.abi_version, kAbiVersion);
-  EXPECT_EQ(d.descriptor_size, sizeof(PluginDescriptor));
-  EXPECT_EQ(d.kind, PluginKind::kTransform);
-  EXPECT_EQ(std::string_view(d.name), "redaction");
-  EXPECT_EQ(std::string_view(d.version), "1.0");
-  EXPECT_EQ(d.create_source, nullptr);
-  EXPECT_EQ(d.create_encoder, nullptr);
-  ASSERT_NE(d.create_transform, nullptr);
-}
+INSTANTIATE_TEST_SUITE_P(Redaction, PluginLoadTest,
+                         ::testing::Values(PluginLoadCase{
+                             .path = ES_REDACTION_PLUGIN_PATH,
+                             .kind = PluginKind::kTransform,
+                             .name = "redaction",
+                             .version = "1.0",
+                             .bad_config = R"({"bogus": 1})",
+                             .error_fragment = "unknown key \"bogus\""}),
+                         PluginLoadTest::ParamName);
 
 TEST(RedactionPluginLoad, RedactsThroughFactory) {
-  boost::dll::shared_library lib(ES_REDACTION_PLUGIN_PATH);
-  const PluginDescriptor& d = descriptor(lib);
-  ASSERT_NE(d.create_transform, nullptr);
-
-  PluginContext context;
-  context.config_json = R"({"mediawiki_redacted_pages":{"en.wikipedia.org":["Redact this"]}})";
+  LoadedPlugin plugin(ES_REDACTION_PLUGIN_PATH);
   std::string error;
-  std::unique_ptr<TransformFactory> factory = d.create_transform(context, error);
+  std::unique_ptr<TransformFactory> factory = plugin.create_transform(
+      R"({"mediawiki_redacted_pages":{"en.wikipedia.org":["Redact this"]}})", error);
   ASSERT_NE(factory, nullptr) << error;
   EXPECT_FALSE(factory->accepts_parameter("title"));
   RequestInfo request;
@@ -66,17 +57,7 @@ TEST(RedactionPluginLoad, RedactsThroughFactory) {
   EXPECT_EQ(
       batch.value(batch.events[1]),
       R"({"meta":{"domain":"de.wikipedia.org","stream":"mediawiki.recentchange"},"title":"Redact_this","user":"u"})");
-  // Transform and factory are destroyed before `lib` unloads the code they run.
-}
-
-TEST(RedactionPluginLoad, ConfigErrorComesBackAsNull) {
-  boost::dll::shared_library lib(ES_REDACTION_PLUGIN_PATH);
-  const PluginDescriptor& d = descriptor(lib);
-  PluginContext context;
-  context.config_json = R"({"bogus": 1})";
-  std::string error;
-  EXPECT_EQ(d.create_transform(context, error), nullptr);
-  EXPECT_NE(error.find("unknown key \"bogus\""), std::string::npos) << error;
+  // Transform and factory are destroyed before `plugin` unloads the code they run.
 }
 
 }  // namespace

@@ -1,46 +1,37 @@
 // Loads libeventstreams-sse-encoder.so as the host does and drives it through its descriptor.
 #include <gtest/gtest.h>
 
-#include <boost/dll/shared_library.hpp>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "eventstreams/abi.h"
 #include "eventstreams/encoder.h"
 #include "eventstreams/event_batch.h"
+#include "plugin_testing/plugin_load_checks.h"
 
 namespace eventstreams {
 namespace {
 
-const PluginDescriptor& descriptor(const boost::dll::shared_library& lib) {
-  return lib.get<const PluginDescriptor>(EVENTSTREAMS_PLUGIN_SYMBOL_NAME);
-}
+using testing::LoadedPlugin;
+using testing::PluginLoadCase;
+using testing::PluginLoadTest;
 
-TEST(SsePluginLoad, DescriptorMatchesAbi) {
-  boost::dll::shared_library lib(ES_SSE_PLUGIN_PATH);
-  ASSERT_TRUE(lib.has(EVENTSTREAMS_PLUGIN_SYMBOL_NAME));
-  const PluginDescriptor& d = descriptor(lib);
-  EXPECT_EQ(d.abi_version, kAbiVersion);
-  EXPECT_EQ(d.descriptor_size, sizeof(PluginDescriptor));
-  EXPECT_EQ(d.kind, PluginKind::kEncoder);
-  EXPECT_EQ(std::string_view(d.name), "sse");
-  EXPECT_EQ(std::string_view(d.version), "1.0");
-  EXPECT_EQ(d.create_source, nullptr);
-  EXPECT_EQ(d.create_transform, nullptr);
-  ASSERT_NE(d.create_encoder, nullptr);
-}
+INSTANTIATE_TEST_SUITE_P(Sse, PluginLoadTest,
+                         ::testing::Values(PluginLoadCase{
+                             .path = ES_SSE_PLUGIN_PATH,
+                             .kind = PluginKind::kEncoder,
+                             .name = "sse",
+                             .version = "1.0",
+                             .bad_config = R"({"bogus": 1})",
+                             .error_fragment = "unknown key \"bogus\""}),
+                         PluginLoadTest::ParamName);
 
 TEST(SsePluginLoad, EncodesThroughFactory) {
-  boost::dll::shared_library lib(ES_SSE_PLUGIN_PATH);
-  const PluginDescriptor& d = descriptor(lib);
-  ASSERT_NE(d.create_encoder, nullptr);
-
-  PluginContext context;
-  context.config_json = R"({"retry_ms": 1500, "heartbeat_comment": "hb"})";
+  LoadedPlugin plugin(ES_SSE_PLUGIN_PATH);
   std::string error;
-  std::unique_ptr<EncoderFactory> factory = d.create_encoder(context, error);
+  std::unique_ptr<EncoderFactory> factory =
+      plugin.create_encoder(R"({"retry_ms": 1500, "heartbeat_comment": "hb"})", error);
   ASSERT_NE(factory, nullptr) << error;
   EXPECT_EQ(factory->media_types(), std::vector<std::string>{"text/event-stream"});
   EXPECT_EQ(factory->content_type(), "text/event-stream; charset=utf-8");
@@ -68,17 +59,7 @@ TEST(SsePluginLoad, EncodesThroughFactory) {
   EXPECT_EQ(frames[0].event_index, 0u);
   EXPECT_EQ(frames[0].offset, preamble.size());
   EXPECT_EQ(frames[0].length, frame.size());
-  // Encoder and factory are destroyed before `lib` unloads the code they run.
-}
-
-TEST(SsePluginLoad, ConfigErrorComesBackAsNull) {
-  boost::dll::shared_library lib(ES_SSE_PLUGIN_PATH);
-  const PluginDescriptor& d = descriptor(lib);
-  PluginContext context;
-  context.config_json = R"({"bogus": 1})";
-  std::string error;
-  EXPECT_EQ(d.create_encoder(context, error), nullptr);
-  EXPECT_NE(error.find("unknown key \"bogus\""), std::string::npos) << error;
+  // Encoder and factory are destroyed before `plugin` unloads the code they run.
 }
 
 }  // namespace

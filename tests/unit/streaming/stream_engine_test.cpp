@@ -187,7 +187,7 @@ class EngineTest : public ::testing::Test {
     opt.client_buffer_bytes = buffer;
     opt.heartbeat_interval_ms = heartbeat_ms;
     engine_ = std::make_unique<StreamEngine>(
-        opt, source_, std::vector<EncoderEntry>{{encoder_.get(), "sse"}}, logger_, metrics_);
+        opt, std::vector<EncoderEntry>{{encoder_.get(), "sse"}}, logger_, metrics_);
     engine_->start();
   }
 
