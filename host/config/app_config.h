@@ -47,6 +47,7 @@ struct AppConfig {
   std::vector<std::string> trusted_proxies;
   std::int64_t client_buffer_bytes = 4 << 20;  // unsent bytes before a slow client is dropped
   int event_loops = 0;                         // 0: one per core, at most 4
+  int live_hub_clients = 256;                  // clients per live hub before the next loop gets one
   int http_threads = 16;
   std::string log_level = "info";
 

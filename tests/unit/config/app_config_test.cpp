@@ -31,6 +31,14 @@ TEST(AppConfig, MinimalConfigGetsDefaults) {
   EXPECT_EQ(c.plugins.encoders, (std::vector<std::string>{"sse", "ndjson"}));
   EXPECT_TRUE(c.plugins.directories.empty());
   EXPECT_FALSE(c.allowed_streams.has_value());
+  EXPECT_EQ(c.live_hub_clients, 256);
+}
+
+TEST(AppConfig, LiveHubClientsIsAPositiveCount) {
+  EXPECT_EQ(parse("stream_config_uri: s\nkafka: {}\nlive_hub_clients: 1000\n").live_hub_clients,
+            1000);
+  EXPECT_EQ(error_of("stream_config_uri: s\nkafka: {}\nlive_hub_clients: 0\n"),
+            "config key 'live_hub_clients': must be between 1 and 1073741824");
 }
 
 TEST(AppConfig, KeepsTheOriginalKeyNames) {
