@@ -109,6 +109,7 @@ std::int64_t StreamEngine::wall_clock_ms() {
 
 std::string StreamEngine::place(const std::string& topics_key, bool live,
                                 Reservation& reservation) {
+  reservation.release();  // before the lock: releasing takes it
   std::lock_guard lock(live_mutex_);
   // The least loaded live hub of the topic set, and the first loop without one.
   std::string best_key;
@@ -143,7 +144,6 @@ bool StreamEngine::reserve(const std::string& key, Reservation& reservation) {
   auto it = live_.find(key);
   if (it == live_.end() || !it->second.hub) return false;
   ++it->second.pending;
-  reservation.release();
   reservation.engine_ = this;
   reservation.key_ = key;
   return true;

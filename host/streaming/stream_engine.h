@@ -86,7 +86,8 @@ class StreamEngine {
 
   LoopState& loop_for_key(const std::string& key);
   static std::string shard_key(const std::string& topics_key, std::size_t loop);
-  bool reserve(const std::string& key, Reservation& reservation);  // live_mutex_ held
+  // With live_mutex_ held and `reservation` empty.
+  bool reserve(const std::string& key, Reservation& reservation);
   static std::int64_t wall_clock_ms();
   void on_caught_up(LoopState& state, Hub& hub);
   void attach_on_loop(LoopState& state, StreamPlan& plan, int fd, Reservation& reservation);
