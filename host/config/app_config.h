@@ -48,6 +48,10 @@ struct AppConfig {
   std::int64_t client_buffer_bytes = 4 << 20;  // unsent bytes before a slow client is dropped
   int event_loops = 0;                         // 0: one per core, at most 4
   int http_threads = 16;
+  // Connections accepted and waiting for an HTTP thread; beyond it a connection is answered
+  // 503 at once by the overload responder instead of waiting.
+  int http_max_queued = 16384;
+  int listen_backlog = 4096;  // the kernel caps it at net.core.somaxconn
   std::string log_level = "info";
 
   std::string info_name = "eventstreams";
