@@ -96,6 +96,7 @@ print_table() { # results dir
       return sprintf("%.4f", x)
     }
     function mb(x) { return x == "" ? "" : sprintf("%.1f", x / 1024) }
+    function grow(A) { return (num(A["after_rss_kb"]) && num(A["warm_rss_kb"]) && A["cycles_cycles"] > 0) ? sprintf("%.1f", (A["after_rss_kb"] - A["warm_rss_kb"]) / A["cycles_cycles"] * 1000) : "" }
     # better: hi (C/P) or lo (P/C); ratio = how many times better C++ is
     function ratio(p, c, better) {
       if (!num(p) || !num(c)) return "-"
@@ -196,6 +197,8 @@ print_table() { # results dir
         row("server CPU-s per 1000 cycles", PY["cycles_server_cpu_s_per_1000"], CY["cycles_server_cpu_s_per_1000"], "lo", "")
         row("server RSS MB: idle / after warm-up", mb(PY["idle_rss_kb"]) " / " mb(PY["warm_rss_kb"]), mb(CY["idle_rss_kb"]) " / " mb(CY["warm_rss_kb"]), "", "")
         row("server RSS MB after the cycles", mb(PY["after_rss_kb"]), mb(CY["after_rss_kb"]), "lo", "")
+        # after warm-up -> after the cycles, per 1000 cycles: a leak shows here
+        row("server RSS growth KB per 1000 cycles", grow(PY), grow(CY), "lo", num(grow(CY)) ? "~0 (no leak)" chk(grow(CY) < 100) : "")
         row("server threads: idle / warm-up / after", PY["idle_threads"] " / " PY["warm_threads"] " / " PY["after_threads"], CY["idle_threads"] " / " CY["warm_threads"] " / " CY["after_threads"], "", "")
         row("connections the server counts after", PY["after_connections"], CY["after_connections"], "", "0" (num(CY["after_connections"]) ? chk(CY["after_connections"] == 0) : ""))
         row("Kafka readers after (ours, /metrics)", "", CY["after_readers"], "", "")
