@@ -40,6 +40,8 @@ PEER_DIR=${PEER_DIR:-$REPO/../shared/bench/peer}
 PEER_DIR=$(cd "$PEER_DIR" && pwd) || { echo "no peer benchmark at $PEER_DIR" >&2; exit 1; }
 export PEER_WORK=${PEER_WORK:-${XDG_CACHE_HOME:-$HOME/.cache}/eventstreams-peer}
 BUILD_DIR=${BUILD_DIR:-$REPO/build-bench}
+# absolute (relative to the caller's directory): run-peer.sh runs the wrapper from elsewhere
+BUILD_DIR=$(mkdir -p "$BUILD_DIR" && cd "$BUILD_DIR" && pwd) || exit 1
 
 SMOKE=0 TABLE_ONLY= NO_BUILD=0
 while [ $# -gt 0 ]; do
