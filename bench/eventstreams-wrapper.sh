@@ -8,7 +8,8 @@
 # dir; run.sh points it at a folder it removes at exit), ES_EVENT_LOOPS (2),
 # ES_HTTP_THREADS (16), ES_LOG_LEVEL (warn, like the peer's logger), ES_HEARTBEAT_MS (15000),
 # ES_CLIENT_BUFFER_BYTES (default of the server), ES_KAFKA_PROPS (more librdkafka properties
-# in YAML flow style, e.g. 'fetch.wait.max.ms: 2'), TOPICS / STREAM_PATH (as run-peer.sh's).
+# in YAML flow style, e.g. 'fetch.wait.max.ms: 2'), ES_CONFIG_EXTRA (more top-level config
+# lines, e.g. $'http_max_queued: 1024\n'), TOPICS / STREAM_PATH (as run-peer.sh's).
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: $0 BROKERS PORT" >&2; exit 1; }
 brokers=$1 port=$2
@@ -38,6 +39,7 @@ YAML
   echo "http_threads: ${ES_HTTP_THREADS:-16}"
   echo "log_level: ${ES_LOG_LEVEL:-warn}"
   [ -n "${ES_CLIENT_BUFFER_BYTES:-}" ] && echo "client_buffer_bytes: $ES_CLIENT_BUFFER_BYTES"
+  [ -n "${ES_CONFIG_EXTRA:-}" ] && printf '%s\n' "$ES_CONFIG_EXTRA"
   true
 } > "$dir/config.yaml"
 exec "$bin" --config "$dir/config.yaml"

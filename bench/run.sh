@@ -9,8 +9,12 @@
 #   3. cpp-scale  our server only: SCALE_IDLE_CLIENTS idle clients at the live head (KafkaSSE
 #                 would need 4 threads and a consumer per client), then the live tail with
 #                 SCALE_LIVE_CLIENTS clients
+#   4. cycles     (STEP "cycles", kafkasse and cpp) connect / disconnect cycles with
+#                 es-cycles (bench/es-cycles.c): CYCLES for ours, PEER_CYCLES for KafkaSSE
+#                 (each of its connections creates a Kafka consumer), then CYCLES_HOLD
+#                 clients closed at once and the time until the server has let them go
 # and prints one table (metric | KafkaSSE | EventStreams C++ | ratio | issue target) from the
-# summary.tsv files run-peer.sh writes.
+# summary.tsv files run-peer.sh and the cycles step write.
 #
 # Usage:
 #   bench/run.sh                  full run (RUNS=3 medians, ~50 min on 2 cores)
@@ -19,7 +23,8 @@
 #   bench/run.sh --no-build ...   skip both builds (binaries must exist)
 #
 # Knobs (env): RUNS N_SINGLE N_MULTI CONC_LIST IDLE_CLIENTS LIVE_CLIENTS LIVE_RATE LIVE_SECS
-#   STEPS (subset of "idle100 single conc live"), SERVERS ("kafkasse cpp cpp-scale"),
+#   STEPS (subset of "idle100 single conc live cycles"), SERVERS ("kafkasse cpp cpp-scale"),
+#   CYCLES (100000), PEER_CYCLES (1000), CYCLES_CONC (10 cycles at once), CYCLES_HOLD (100),
 #   SCALE_IDLE_CLIENTS (10000; 0 skips cpp-scale), SCALE_LIVE_CLIENTS (1000; 0: no live step
 #   there), SCALE_RAMP_MS (1: clients opened 1 ms apart), SCALE_KAFKA_PROPS (librdkafka
 #   properties for cpp-scale, default 'fetch.wait.max.ms: 2': the mock broker holds a fetch
@@ -35,6 +40,8 @@ PEER_DIR=${PEER_DIR:-$REPO/../shared/bench/peer}
 PEER_DIR=$(cd "$PEER_DIR" && pwd) || { echo "no peer benchmark at $PEER_DIR" >&2; exit 1; }
 export PEER_WORK=${PEER_WORK:-${XDG_CACHE_HOME:-$HOME/.cache}/eventstreams-peer}
 BUILD_DIR=${BUILD_DIR:-$REPO/build-bench}
+# absolute (relative to the caller's directory): run-peer.sh runs the wrapper from elsewhere
+BUILD_DIR=$(mkdir -p "$BUILD_DIR" && cd "$BUILD_DIR" && pwd) || exit 1
 
 SMOKE=0 TABLE_ONLY= NO_BUILD=0
 while [ $# -gt 0 ]; do
@@ -52,12 +59,14 @@ if [ "$SMOKE" = 1 ]; then
   : "${RUNS:=1}" "${N_SINGLE:=5000}" "${N_MULTI:=500}" "${CONC_LIST:=10}"
   : "${IDLE_CLIENTS:=10}" "${LIVE_CLIENTS:=10}" "${LIVE_RATE:=50}" "${LIVE_SECS:=5}"
   : "${SCALE_IDLE_CLIENTS:=300}" "${SCALE_LIVE_CLIENTS:=50}" "${TEARDOWN_MAX:=60}"
+  : "${CYCLES:=2000}" "${PEER_CYCLES:=50}" "${CYCLES_HOLD:=20}"
   : "${STEP_TIMEOUT:=120}"
 fi
 # The peer's defaults (the KafkaSSE baseline in the issue was measured with these).
 : "${RUNS:=3}" "${N_SINGLE:=200000}" "${N_MULTI:=20000}" "${CONC_LIST:=10 100}"
 : "${IDLE_CLIENTS:=100}" "${LIVE_CLIENTS:=100}" "${LIVE_RATE:=200}" "${LIVE_SECS:=30}"
-: "${STEPS:=idle100 single conc live}" "${SERVERS:=kafkasse cpp cpp-scale}"
+: "${STEPS:=idle100 single conc live cycles}" "${SERVERS:=kafkasse cpp cpp-scale}"
+: "${CYCLES:=100000}" "${PEER_CYCLES:=1000}" "${CYCLES_CONC:=10}" "${CYCLES_HOLD:=100}"
 : "${SCALE_IDLE_CLIENTS:=10000}" "${SCALE_LIVE_CLIENTS:=1000}" "${SCALE_RAMP_MS:=1}"
 : "${SCALE_KAFKA_PROPS=fetch.wait.max.ms: 2}"
 : "${PROFILE:=0}" "${STEP_TIMEOUT:=900}" "${TEARDOWN_MAX:=240}"
@@ -73,6 +82,8 @@ print_table() { # results dir
     FILENAME ~ /\/kafkasse\/summary.tsv$/  { P[$1] = $2; next }
     FILENAME ~ /\/cpp\/summary.tsv$/       { C[$1] = $2; next }
     FILENAME ~ /\/cpp-scale\/summary.tsv$/ { S[$1] = $2; next }
+    FILENAME ~ /\/kafkasse-cycles\/summary.tsv$/ { PY[$1] = $2; next }
+    FILENAME ~ /\/cpp-cycles\/summary.tsv$/ { CY[$1] = $2; next }
     FILENAME ~ /\/es-metrics.cpp-scale$/   { split($0, a, " "); if (a[1] + 0 > sc) { sc = a[1] + 0; sr = a[2] } if (a[2] + 0 > sm) sm = a[2] + 0; next }
     FILENAME ~ /\/es-metrics.cpp$/         { split($0, a, " "); if (a[2] + 0 > cm) cm = a[2] + 0; next }
     FILENAME ~ /\/params$/                 { split($0, a, "="); V[a[1]] = substr($0, length(a[1]) + 2); next }
@@ -87,6 +98,7 @@ print_table() { # results dir
       return sprintf("%.4f", x)
     }
     function mb(x) { return x == "" ? "" : sprintf("%.1f", x / 1024) }
+    function grow(A) { return (num(A["after_rss_kb"]) && num(A["warm_rss_kb"]) && A["cycles_cycles"] > 0) ? sprintf("%.1f", (A["after_rss_kb"] - A["warm_rss_kb"]) / A["cycles_cycles"] * 1000) : "" }
     # better: hi (C/P) or lo (P/C); ratio = how many times better C++ is
     function ratio(p, c, better) {
       if (!num(p) || !num(c)) return "-"
@@ -127,10 +139,12 @@ print_table() { # results dir
         row("teardown s (after clients left)", P[k "_teardown_s"], C[k "_teardown_s"], "lo", "")
         row("complete clients", P[k "_complete"], C[k "_complete"], "", "")
       }
+      if ("idle_rss_kb" in P || "idle_rss_kb" in C) {
       sec("no client")
       row("server RSS MB", mb(P["idle_rss_kb"]), mb(C["idle_rss_kb"]), "lo", "")
       row("server threads", P["idle_threads"], C["idle_threads"], "lo", "")
       row("broker connections", P["idle_broker_conns"], C["idle_broker_conns"], "lo", "")
+      }
       if ("idle100_connected" in P || "idle100_connected" in C) {
       sec(V["idle_clients"] " idle clients at the live head")
       row("connected", P["idle100_connected"], C["idle100_connected"], "", "")
@@ -176,6 +190,24 @@ print_table() { # results dir
         row("latency ms p99", "", S["live_latency_ms_p99"], "", (V["scale_live"] + 0 >= 1000 ? "<= 10" : "<= 10 (at 1000)") chk(num(S["live_latency_ms_p99"]) && S["live_latency_ms_p99"] <= 10))
         row("server CPU-s per 1000 events", "", S["live_server_cpu_s_per_1000ev"], "", "")
       }
+      if ("cycles_cycles" in PY || "cycles_cycles" in CY) {
+        sec("connect / disconnect cycles (head, first chunk, close; " V["cycles_conc"] " at once): C++ " CY["cycles_cycles"] ", KafkaSSE " PY["cycles_cycles"] " (a Kafka consumer per connection)")
+        row("cycles/s", PY["cycles_cycles_per_s"], CY["cycles_cycles_per_s"], "hi", "")
+        row("cycle ms p50", PY["cycles_p50_ms"], CY["cycles_p50_ms"], "lo", "")
+        row("cycle ms p99", PY["cycles_p99_ms"], CY["cycles_p99_ms"], "lo", "")
+        row("failed cycles", PY["cycles_failed"], CY["cycles_failed"], "", num(CY["cycles_cycles"]) ? "100k, none failed" chk(CY["cycles_ok"] == CY["cycles_cycles"] && CY["cycles_cycles"] >= 100000) : "")
+        row("server CPU-s per 1000 cycles", PY["cycles_server_cpu_s_per_1000"], CY["cycles_server_cpu_s_per_1000"], "lo", "")
+        row("server RSS MB: idle / after warm-up", mb(PY["idle_rss_kb"]) " / " mb(PY["warm_rss_kb"]), mb(CY["idle_rss_kb"]) " / " mb(CY["warm_rss_kb"]), "", "")
+        row("server RSS MB after the cycles", mb(PY["after_rss_kb"]), mb(CY["after_rss_kb"]), "lo", "")
+        # after warm-up -> after the cycles, per 1000 cycles: a leak shows here
+        row("server RSS growth KB per 1000 cycles", grow(PY), grow(CY), "lo", num(grow(CY)) ? "~0 (no leak)" chk(grow(CY) < 100) : "")
+        row("server threads: idle / warm-up / after", PY["idle_threads"] " / " PY["warm_threads"] " / " PY["after_threads"], CY["idle_threads"] " / " CY["warm_threads"] " / " CY["after_threads"], "", "")
+        row("connections the server counts after", PY["after_connections"], CY["after_connections"], "", "0" (num(CY["after_connections"]) ? chk(CY["after_connections"] == 0) : ""))
+        row("Kafka readers after (ours, /metrics)", "", CY["after_readers"], "", "")
+        row("broker connections before / after", PY["idle_broker_conns"] " / " PY["after_broker_conns"], CY["idle_broker_conns"] " / " CY["after_broker_conns"], "", "")
+        row("ms until idle after the last cycle", PY["cycles_teardown_ms"], CY["cycles_teardown_ms"], "lo", "")
+        row("teardown ms of " V["cycles_hold"] " clients closed at once", PY["hold_teardown_ms"], CY["hold_teardown_ms"], "lo", V["cycles_hold"] + 0 == 100 ? "< 1 s" (num(CY["hold_teardown_ms"]) ? chk(CY["hold_teardown_ms"] < 1000) : "") : "")
+      }
       w = 0; for (i = 1; i <= n; i++) if (L[i] !~ /^## / && length(L[i]) + 2 > w) w = length(L[i]) + 2
       fmtl = "%-" w "s | %14s | %16s | %8s | %s\n"
       printf fmtl, "metric", "KafkaSSE", "EventStreams C++", "ratio", "issue 4 target"
@@ -185,7 +217,7 @@ print_table() { # results dir
         printf fmtl, "  " L[i], PV[i], CV[i], R[i], T[i]
       }
     }' $(for f in params kafkasse/summary.tsv cpp/summary.tsv cpp-scale/summary.tsv es-metrics.cpp \
-                 es-metrics.cpp-scale; do [ -s "$dir/$f" ] && echo "$dir/$f"; done)
+                 es-metrics.cpp-scale kafkasse-cycles/summary.tsv cpp-cycles/summary.tsv; do [ -s "$dir/$f" ] && echo "$dir/$f"; done)
   echo
   echo "ratio = how many times better EventStreams C++ is (C++/KafkaSSE for rates, KafkaSSE/C++ for"
   echo "costs). Medians over RUNS=$(sed -n 's/^runs=//p' "$dir/params") run(s). Per-run values: <dir>/<server>/summary.txt."
@@ -197,10 +229,27 @@ print_table() { # results dir
 
 # Checks for --smoke (and a hint after a full run): did every step deliver?
 check_results() { # dir -> prints problems, returns 1 if any
-  local dir=$1 s f bad=0 c
+  local dir=$1 s f bad=0 c peer_steps
+  peer_steps=$(for s in $STEPS; do [ "$s" != cycles ] && echo "$s"; done | paste -sd' ')
+  if [[ " $STEPS " == *" cycles "* ]]; then
+    for s in $SERVERS; do
+      [ "$s" = kafkasse ] || [ "$s" = cpp ] || continue
+      f=$dir/$s-cycles/summary.tsv
+      [ -s "$f" ] || { echo "CHECK FAILED: $s cycles produced no summary ($dir/$s-cycles)"; bad=1; continue; }
+      get() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$f"; }
+      [ "$(get cycles_ok)" -gt 0 ] 2>/dev/null || { echo "CHECK FAILED: $s: no cycle completed"; bad=1; }
+      [ "$(get hold_ok)" -gt 0 ] 2>/dev/null || { echo "CHECK FAILED: $s: no held client connected"; bad=1; }
+      if [ "$s" = cpp ]; then
+        [ "$(get cycles_failed)" = 0 ] || { echo "CHECK FAILED: cpp: $(get cycles_failed) cycles failed"; bad=1; }
+        [ "$(get after_connections)" = 0 ] || { echo "CHECK FAILED: cpp: $(get after_connections) connections left after the cycles"; bad=1; }
+        [ "$(get hold_teardown_ms)" != timeout ] || { echo "CHECK FAILED: cpp: not idle after the held clients left"; bad=1; }
+      fi
+    done
+  fi
   for s in $SERVERS; do
     f=$dir/$s/summary.tsv
     [ "$s" = cpp-scale ] && [ "$SCALE_IDLE_CLIENTS" -le 0 ] && continue
+    [ "$s" != cpp-scale ] && [ -z "$peer_steps" ] && continue
     [ -s "$f" ] || { echo "CHECK FAILED: $s produced no summary ($dir/$s/run.log)"; bad=1; continue; }
     get() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$f"; }
     if [ "$s" = cpp-scale ]; then
@@ -261,6 +310,14 @@ if [ "$NO_BUILD" = 0 ]; then
   log "building the peer benchmark into $PEER_WORK (cached after the first time)"
   bash "$PEER_DIR/build.sh" || { log "peer build failed"; exit 1; }
 fi
+# the cycles client (C, no dependencies): rebuilt when its source is newer
+CYCLES_BIN=$BUILD_DIR/es-cycles
+if [[ " $STEPS " == *" cycles "* ]] && { [ ! -x "$CYCLES_BIN" ] || [ "$HERE/es-cycles.c" -nt "$CYCLES_BIN" ]; }; then
+  mkdir -p "$BUILD_DIR"
+  ${CC:-cc} -O2 -Wall -Wextra -Werror -std=gnu11 -o "$CYCLES_BIN" "$HERE/es-cycles.c" ||
+    { log "es-cycles build failed"; exit 1; }
+fi
+HZ=$(getconf CLK_TCK)
 export ES_BIN=${ES_BIN:-$BUILD_DIR/eventstreams}
 [ -x "$ES_BIN" ] || { log "no server binary at $ES_BIN"; exit 1; }
 [ -x "$PEER_WORK/build/mockkafka" ] && [ -x "$PEER_WORK/build/sseclient" ] ||
@@ -282,6 +339,8 @@ export ES_BENCH_TMP=$OUT/tmp
   echo "live_secs=$LIVE_SECS"; echo "steps=$STEPS"; echo "servers=$SERVERS"
   echo "scale_idle=$SCALE_IDLE_CLIENTS"; echo "scale_live=$SCALE_LIVE_CLIENTS"; echo "smoke=$SMOKE"
   echo "scale_kafka_props=$SCALE_KAFKA_PROPS"; echo "http_threads=${ES_HTTP_THREADS:-16}"
+  echo "cycles=$CYCLES"; echo "peer_cycles=$PEER_CYCLES"; echo "cycles_conc=$CYCLES_CONC"
+  echo "cycles_hold=$CYCLES_HOLD"
   echo "git=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null)$(git -C "$REPO" diff --quiet 2>/dev/null || echo -dirty)"
   echo "started=$(date -Is)"; echo "cpus=$(nproc)"; echo "kernel=$(uname -r)"
 } > "$OUT/params"
@@ -356,11 +415,155 @@ run_server() { # name
   return "$status"
 }
 
+# ---------------------------------------------------------------------------------------
+# the cycles step (ours, not run-peer.sh's): connect / disconnect cycles, then a teardown
+# ---------------------------------------------------------------------------------------
+tree_pids() { # pid and all its descendants
+  local p=$1 c
+  echo "$p"
+  for c in $(ps -o pid= --ppid "$p" 2>/dev/null); do tree_pids "$c"; done
+}
+cpu_ticks() { # utime + stime over the tree of $1
+  local p t=0 v
+  for p in $(tree_pids "$1"); do
+    v=$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}') || continue
+    t=$((t + ${v:-0}))
+  done
+  echo $t
+}
+status_sum() { # field pid: sum of a /proc/PID/status field over the tree
+  local p t=0 v
+  for p in $(tree_pids "$2"); do
+    v=$(awk -v f="$1:" '$1 == f {print $2}' "/proc/$p/status" 2>/dev/null)
+    t=$((t + ${v:-0}))
+  done
+  echo $t
+}
+broker_conns() { # pid broker_port: established connections from the tree to the broker
+  local pids
+  pids=$(tree_pids "$1" | paste -sd'|')
+  ss -tnpH state established "( dport = :$2 )" 2>/dev/null | grep -cE "pid=($pids),"
+}
+# "connections readers" as the server counts them: ours from /metrics
+# (eventstreams_connections, eventstreams_source_readers), KafkaSSE's clients from /_info
+# (it has no reader count; "-").
+server_counts() { # name
+  if [ "$1" = kafkasse ]; then
+    curl -s -m 2 "http://127.0.0.1:$PORT/_info" | sed -n 's/.*"clients":\([0-9]*\).*/\1 -/p'
+  else
+    curl -s -m 2 "http://127.0.0.1:$PORT/metrics" | awk '
+      $1 == "eventstreams_connections" { c = $2 } $1 == "eventstreams_source_readers" { r = $2 }
+      END { if (c != "") print c, r }'
+  fi
+}
+now_ms() { date +%s%3N; }
+
+# Waits (<= TEARDOWN_MAX s) until the server counts no connection, its readers (ours) and its
+# broker connections are back to the idle ones. Prints the ms from $2 (epoch ms) to the
+# first sample where that held, or "timeout".
+wait_idle_ms() { # name since_ms
+  local name=$1 since=$2 end=$(($(date +%s) + TEARDOWN_MAX)) counts
+  while [ "$(date +%s)" -lt "$end" ]; do
+    counts=$(server_counts "$name")
+    if [ "${counts%% *}" = 0 ] && { [ "$name" = kafkasse ] || [ "${counts##* }" = "$CY_IDLE_READERS" ]; } &&
+       [ "$(broker_conns "$CY_PID" "$CY_BROKER_PORT")" -le "$CY_IDLE_CONNS" ]; then
+      echo $(($(now_ms) - since)); return 0
+    fi
+    sleep 0.01
+  done
+  echo timeout
+}
+
+cycles_once() { # name run -> $OUT/<name>-cycles/run<N>/metrics.txt
+  local name=$1 run=$2 dir n out c0 c1 i t0 counts hold
+  dir=$OUT/$name-cycles/run$run
+  mkdir -p "$dir"
+  n=$CYCLES; [ "$name" = kafkasse ] && n=$PEER_CYCLES
+  local res=$dir/metrics.txt; : > "$res"
+  emit() { echo "$*" | tr ' ' '\n' | grep = >> "$res"; }
+  kv() { tr ' ' '\n' <<<"$2" | grep = | sed "s/^/$1_/" | paste -sd' '; }
+
+  rm -f "$dir/mock.fifo"; mkfifo "$dir/mock.fifo"
+  "$PEER_WORK/build/mockkafka" -n 100 --partitions 1 \
+      --topics "eqiad.mediawiki.recentchange,codfw.mediawiki.recentchange" \
+      < "$dir/mock.fifo" > "$dir/mock.out" 2> "$dir/mock.err" &
+  local mock=$!; BG+=("$mock")
+  exec 8> "$dir/mock.fifo"
+  for ((i = 0; i < 600; i++)); do grep -q '^READY' "$dir/mock.out" 2>/dev/null && break; sleep 0.1; done
+  grep -q '^READY' "$dir/mock.out" || { log "cycles: mock failed: $(cat "$dir/mock.err")"; exec 8>&-; return 1; }
+  local brokers; brokers=$(head -1 "$dir/mock.out"); CY_BROKER_PORT=${brokers##*:}
+  if [ "$name" = kafkasse ]; then
+    node "$PEER_WORK/kafkasse-server.js" --brokers "$brokers" --port "$PORT" \
+        < /dev/null > "$dir/server.out" 2> "$dir/server.err" 8>&- &
+  else
+    "$HERE/eventstreams-wrapper.sh" "$brokers" "$PORT" < /dev/null > "$dir/server.out" 2> "$dir/server.err" 8>&- &
+  fi
+  CY_PID=$!; BG+=("$CY_PID")
+  for ((i = 0; i < 600; i++)); do port_free "$PORT" || break; kill -0 "$CY_PID" 2>/dev/null || break; sleep 0.1; done
+  sleep 3
+  CY_IDLE_CONNS=$(broker_conns "$CY_PID" "$CY_BROKER_PORT")
+  counts=$(server_counts "$name"); CY_IDLE_READERS=${counts##* }
+  emit "idle_rss_kb=$(status_sum VmRSS "$CY_PID") idle_threads=$(status_sum Threads "$CY_PID")" \
+       "idle_broker_conns=$CY_IDLE_CONNS"
+  local url="http://127.0.0.1:$PORT/v2/stream/recentchange"
+  # warm-up (not measured): the first clients start what stays (our live hub, Node's JIT)
+  "$CYCLES_BIN" --url "$url" -n "$(( n / 20 < 5 ? 5 : (n / 20 > 200 ? 200 : n / 20) ))" \
+      -c "$CYCLES_CONC" --timeout 30 > "$dir/warmup.out" 2>&1 8>&-
+  wait_idle_ms "$name" "$(now_ms)" > /dev/null
+  emit "warm_rss_kb=$(status_sum VmRSS "$CY_PID") warm_threads=$(status_sum Threads "$CY_PID")"
+
+  log "cycles: $name run $run: $n cycles, $CYCLES_CONC at once"
+  c0=$(cpu_ticks "$CY_PID")
+  out=$("$CYCLES_BIN" --url "$url" -n "$n" -c "$CYCLES_CONC" --timeout 30 2> "$dir/cycles.err" 8>&-)
+  t0=$(now_ms)
+  c1=$(cpu_ticks "$CY_PID")
+  echo "$out" > "$dir/cycles.out"
+  emit "$(kv cycles "$out")" \
+       "cycles_server_cpu_s=$(awk -v t=$((c1 - c0)) -v hz="$HZ" 'BEGIN { printf "%.2f", t / hz }')" \
+       "cycles_server_cpu_s_per_1000=$(awk -v t=$((c1 - c0)) -v hz="$HZ" -v n="$n" 'BEGIN { printf "%.4f", t / hz / n * 1000 }')"
+  emit "cycles_teardown_ms=$(wait_idle_ms "$name" "$t0")"
+  counts=$(server_counts "$name")
+  emit "after_rss_kb=$(status_sum VmRSS "$CY_PID") after_threads=$(status_sum Threads "$CY_PID")" \
+       "after_broker_conns=$(broker_conns "$CY_PID" "$CY_BROKER_PORT")" \
+       "after_connections=${counts%% *} after_readers=${counts##* }"
+
+  # CYCLES_HOLD clients at the live head, closed at once: how long until the server is idle
+  hold=$("$CYCLES_BIN" --url "$url" -n "$CYCLES_HOLD" --hold --timeout 60 2> "$dir/hold.err" 8>&-)
+  echo "$hold" > "$dir/hold.out"
+  local closed_at; closed_at=$(sed -n 's/.*closed_at_ms=\([0-9]*\).*/\1/p' <<<"$hold")
+  emit "$(kv hold "$hold")" "hold_teardown_ms=$(wait_idle_ms "$name" "${closed_at:-$(now_ms)}")"
+  log "cycles: $name run $run: $(grep -E '^(cycles_(ok|failed|cycles_per_s|p50_ms|p99_ms|server_cpu_s_per_1000|teardown_ms)|after_(rss_kb|threads|connections|readers)|hold_teardown_ms)=' "$res" | paste -sd' ')"
+
+  kill -TERM "$CY_PID" 2>/dev/null
+  for ((i = 0; i < 100; i++)); do kill -0 "$CY_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$CY_PID" 2>/dev/null; wait "$CY_PID" 2>/dev/null
+  exec 8>&-
+  kill -TERM "$mock" 2>/dev/null; wait "$mock" 2>/dev/null
+  sleep 1
+}
+
+run_cycles() { # name
+  local name=$1 r
+  log "== $name cycles: $(date +%T), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "$name-cycles start $(date +%s) $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/phases.log"
+  for ((r = 1; r <= RUNS; r++)); do cycles_once "$name" "$r" || log "$name cycles run $r failed"; done
+  bash "$PEER_DIR/run-peer.sh" --summarize "$OUT/$name-cycles" > /dev/null 2>&1
+  echo "$name-cycles end $(date +%s) $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/phases.log"
+}
+
 log "results in $OUT (port $PORT, ulimit -n $(ulimit -Sn))"
+PEER_STEPS=$(for s in $STEPS; do [ "$s" != cycles ] && echo "$s"; done | paste -sd' ')
 for s in $SERVERS; do
   if [ "$s" = cpp-scale ] && [ "$SCALE_IDLE_CLIENTS" -le 0 ]; then continue; fi
+  # cpp-scale has steps of its own; kafkasse and cpp run run-peer.sh only for its steps
+  if [ "$s" != cpp-scale ] && [ -z "$PEER_STEPS" ]; then continue; fi
   run_server "$s" || log "$s: run-peer.sh exited with $?"
 done
+if [[ " $STEPS " == *" cycles "* ]]; then
+  for s in $SERVERS; do
+    case $s in kafkasse | cpp) run_cycles "$s" ;; esac
+  done
+fi
 echo "finished=$(date -Is)" >> "$OUT/params"
 
 echo

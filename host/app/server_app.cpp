@@ -7,11 +7,13 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <fstream>
 #include <iostream>
 #include <thread>
 
 #include "config/config_error.h"
 #include "config/stream_config.h"
+#include "http/overload_responder.h"
 #include "http/router.h"
 #include "plugin-loader/plugin_registry.h"
 #include "services/host_services_impl.h"
@@ -26,6 +28,13 @@ LogLevel parse_level(const std::string& s) {
   if (s == "warn") return LogLevel::kWarn;
   if (s == "error") return LogLevel::kError;
   return LogLevel::kInfo;
+}
+
+// The kernel silently caps a listen backlog at net.core.somaxconn; 0 when unknown.
+int somaxconn() {
+  std::ifstream in("/proc/sys/net/core/somaxconn");
+  int v = 0;
+  return (in >> v) ? v : 0;
 }
 
 int default_loops() {
@@ -102,19 +111,32 @@ int run_server(const CommandLine& cl) {
   ctx.metrics = &metrics;
   ctx.version = ES_VERSION;
 
-  Poco::ThreadPool pool(2, config.http_threads);
+  // POCO's pool asserts min <= max: http_threads may be 1.
+  Poco::ThreadPool pool(std::min(2, config.http_threads), config.http_threads);
   auto params = Poco::AutoPtr<Poco::Net::HTTPServerParams>(new Poco::Net::HTTPServerParams);
   params->setMaxThreads(config.http_threads);
-  params->setMaxQueued(1024);
+  params->setMaxQueued(config.http_max_queued);
   params->setKeepAlive(true);
   params->setTimeout(Poco::Timespan(30, 0));
+  // Declared before the server, which holds a filter that refers to it.
+  http::OverloadResponder overload(config, logger, metrics);
   std::unique_ptr<Poco::Net::HTTPServer> server;
   int port = 0;
+  const int backlog_cap = somaxconn();
+  if (backlog_cap > 0 && config.listen_backlog > backlog_cap) {
+    logger.log(LogLevel::kWarn, "listen backlog capped by net.core.somaxconn",
+               "{\"listen_backlog\":" + std::to_string(config.listen_backlog) +
+                   ",\"somaxconn\":" + std::to_string(backlog_cap) + "}");
+  }
   try {
     Poco::Net::ServerSocket socket(
-        Poco::Net::SocketAddress(config.interface, static_cast<Poco::UInt16>(config.port)), 1024);
+        Poco::Net::SocketAddress(config.interface, static_cast<Poco::UInt16>(config.port)),
+        config.listen_backlog);
     port = socket.address().port();
     server = std::make_unique<Poco::Net::HTTPServer>(new http::Router(ctx), pool, socket, params);
+    server->setConnectionFilter(
+        new http::OverloadFilter(*server, config.http_max_queued, overload));
+    overload.start();
     server->start();
   } catch (const Poco::Exception& e) {
     std::cerr << "eventstreams: cannot listen on " << config.interface << ":" << config.port << ": "
@@ -132,6 +154,7 @@ int run_server(const CommandLine& cl) {
   logger.log(LogLevel::kInfo, "shutting down", "{\"signal\":" + std::to_string(sig) + "}");
   // Stop accepting, end every stream, then let go of the readers and the plugins.
   server->stopAll(true);
+  overload.stop();
   engine.stop();
   pool.joinAll();
   logger.log(LogLevel::kInfo, "stopped");

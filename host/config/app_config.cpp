@@ -136,6 +136,10 @@ AppConfig parse_app_config(const YAML::Node& root, const std::string& config_dir
        [&](auto& n, auto& k) { c.event_loops = static_cast<int>(as_int(n, k, 0, 64)); }},
       {"http_threads",
        [&](auto& n, auto& k) { c.http_threads = static_cast<int>(as_int(n, k, 1, 1024)); }},
+      {"http_max_queued",
+       [&](auto& n, auto& k) { c.http_max_queued = static_cast<int>(as_int(n, k, 1, 1000000)); }},
+      {"listen_backlog",
+       [&](auto& n, auto& k) { c.listen_backlog = static_cast<int>(as_int(n, k, 1, 65535)); }},
       {"log_level",
        [&](auto& n, auto& k) {
          c.log_level = as_string(n, k);

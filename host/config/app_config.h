@@ -49,6 +49,10 @@ struct AppConfig {
   int event_loops = 0;                         // 0: one per core, at most 4
   int live_hub_clients = 256;                  // clients per live hub before the next loop gets one
   int http_threads = 16;
+  // Connections accepted and waiting for an HTTP thread; beyond it a connection is answered
+  // 503 at once by the overload responder instead of waiting.
+  int http_max_queued = 16384;
+  int listen_backlog = 4096;  // the kernel caps it at net.core.somaxconn
   std::string log_level = "info";
 
   std::string info_name = "eventstreams";

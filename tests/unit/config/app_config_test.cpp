@@ -98,6 +98,20 @@ TEST(AppConfig, WrongTypesAreNamed) {
             "config key 'log_level': must be one of debug, info, warn, error");
 }
 
+TEST(AppConfig, ListenBacklogAndHttpQueue) {
+  const AppConfig d = parse("stream_config_uri: s\nkafka: {}\n");
+  EXPECT_EQ(d.listen_backlog, 4096);
+  EXPECT_EQ(d.http_max_queued, 16384);
+  const AppConfig c =
+      parse("stream_config_uri: s\nkafka: {}\nlisten_backlog: 128\nhttp_max_queued: 2\n");
+  EXPECT_EQ(c.listen_backlog, 128);
+  EXPECT_EQ(c.http_max_queued, 2);
+  EXPECT_EQ(error_of("stream_config_uri: s\nkafka: {}\nhttp_max_queued: 0\n"),
+            "config key 'http_max_queued': must be between 1 and 1000000");
+  EXPECT_EQ(error_of("stream_config_uri: s\nkafka: {}\nlisten_backlog: 70000\n"),
+            "config key 'listen_backlog': must be between 1 and 65535");
+}
+
 TEST(AppConfig, RequiredKeys) {
   EXPECT_EQ(error_of("kafka: {}\n"), "config key 'stream_config_uri': is required");
   EXPECT_EQ(error_of("stream_config_uri: s\n"), "config key 'kafka': is required");
