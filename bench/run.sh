@@ -32,7 +32,7 @@
 #   arrives; the default 500 ms would make the live latency a mock artefact), PROFILE=1
 #   (perf record our server during its single-client drain; perturbs that step), PEER_WORK,
 #   BUILD_DIR, OUT, PORT,
-#   ES_EVENT_LOOPS, ES_HTTP_THREADS, ES_LOG_LEVEL (see eventstreams-wrapper.sh).
+#   ES_EVENT_LOOPS, ES_HTTP_THREADS, ES_LOG_LEVEL, ES_LIVE_HUB_CLIENTS (see eventstreams-wrapper.sh).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
@@ -170,7 +170,7 @@ print_table() { # results dir
             "<= idle+http_threads+6" chk(num(S["idle100_threads"]) && S["idle100_threads"] - S["idle_threads"] <= V["http_threads"] + 6))
         row("threads per connection", "", S["threads_per_conn"], "", "")
         row("broker connections", "", S["idle100_broker_conns"], "", "")
-        row("Kafka consumers (at peak clients)", "", (sc > 0 ? sr : ""), "", "1 shared" (sc > 0 ? chk(sr + 0 <= 1) : ""))
+        row("Kafka consumers (at peak clients)", "", (sc > 0 ? sr : ""), "", "<= event loops (" V["event_loops"] "), not per client" (sc > 0 ? chk(sr + 0 <= V["event_loops"] + 0) : ""))
         row("server CPU % while idle", "", S["idle100_cpu_pct"], "", "")
         row("teardown s (1 s resolution)", "", S["idle100_teardown_s"], "", "")
       }
@@ -338,7 +338,7 @@ export ES_BENCH_TMP=$OUT/tmp
   echo "idle_clients=$IDLE_CLIENTS"; echo "live_clients=$LIVE_CLIENTS"; echo "live_rate=$LIVE_RATE"
   echo "live_secs=$LIVE_SECS"; echo "steps=$STEPS"; echo "servers=$SERVERS"
   echo "scale_idle=$SCALE_IDLE_CLIENTS"; echo "scale_live=$SCALE_LIVE_CLIENTS"; echo "smoke=$SMOKE"
-  echo "scale_kafka_props=$SCALE_KAFKA_PROPS"; echo "http_threads=${ES_HTTP_THREADS:-16}"
+  echo "scale_kafka_props=$SCALE_KAFKA_PROPS"; echo "http_threads=${ES_HTTP_THREADS:-16}"; echo "event_loops=${ES_EVENT_LOOPS:-2}"
   echo "cycles=$CYCLES"; echo "peer_cycles=$PEER_CYCLES"; echo "cycles_conc=$CYCLES_CONC"
   echo "cycles_hold=$CYCLES_HOLD"
   echo "git=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null)$(git -C "$REPO" diff --quiet 2>/dev/null || echo -dirty)"
