@@ -43,13 +43,13 @@ enum state { IDLE, CONNECTING, SENDING, READING, HELD };
 struct slot {
   int fd;
   enum state st;
-  double t0;      /* cycle start, s (monotonic) */
+  double t0; /* cycle start, s (monotonic) */
   size_t sent;
   size_t len;
   char buf[BUF];
 };
 
-static const char *g_host = "127.0.0.1";
+static const char* g_host = "127.0.0.1";
 static int g_port = 8092;
 static char g_path[2048] = "/";
 static char g_req[4096];
@@ -57,11 +57,11 @@ static size_t g_req_len;
 static long g_n = 1000, g_c = 10;
 static double g_timeout = 10;
 static int g_rst = 0, g_hold = 0;
-static const char *g_accept = "text/event-stream";
+static const char* g_accept = "text/event-stream";
 
-static long started, finished, ok, fail_connect, fail_status, status_503, fail_closed,
-    fail_timeout, not_comment, held;
-static double *times_ms;
+static long started, finished, ok, fail_connect, fail_status, status_503, fail_closed, fail_timeout,
+    not_comment, held;
+static double* times_ms;
 static long ntimes;
 static int epfd;
 
@@ -78,13 +78,13 @@ static void usage(void) {
   exit(2);
 }
 
-static void parse_url(const char *url) {
+static void parse_url(const char* url) {
   static char host[256];
-  const char *p = url;
+  const char* p = url;
   if (strncmp(p, "http://", 7) != 0) usage();
   p += 7;
-  const char *slash = strchr(p, '/');
-  const char *colon = strchr(p, ':');
+  const char* slash = strchr(p, '/');
+  const char* colon = strchr(p, ':');
   size_t hl = slash ? (size_t)(slash - p) : strlen(p);
   if (colon && (!slash || colon < slash)) {
     hl = (size_t)(colon - p);
@@ -99,7 +99,7 @@ static void parse_url(const char *url) {
   snprintf(g_path, sizeof g_path, "%s", slash ? slash : "/");
 }
 
-static void finish(struct slot *s, int good, long *counter) {
+static void finish(struct slot* s, int good, long* counter) {
   if (good) {
     ok++;
     times_ms[ntimes++] = (now_s() - s->t0) * 1000.0;
@@ -111,14 +111,14 @@ static void finish(struct slot *s, int good, long *counter) {
       struct linger l = {1, 0};
       setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
     }
-    close(s->fd);  /* also leaves the epoll set */
+    close(s->fd); /* also leaves the epoll set */
   }
   s->fd = -1;
   s->st = IDLE;
   finished++;
 }
 
-static void start(struct slot *s) {
+static void start(struct slot* s) {
   s->t0 = now_s();
   s->sent = s->len = 0;
   started++;
@@ -133,7 +133,7 @@ static void start(struct slot *s) {
   a.sin_family = AF_INET;
   a.sin_port = htons((uint16_t)g_port);
   inet_pton(AF_INET, g_host, &a.sin_addr);
-  int r = connect(s->fd, (struct sockaddr *)&a, sizeof a);
+  int r = connect(s->fd, (struct sockaddr*)&a, sizeof a);
   if (r < 0 && errno != EINPROGRESS) {
     finish(s, 0, &fail_connect);
     return;
@@ -144,14 +144,14 @@ static void start(struct slot *s) {
 }
 
 /* 1: the first chunk (or, without chunked coding, the first "\n\n") is complete. */
-static int first_chunk(struct slot *s, const char *body, size_t blen, int chunked) {
+static int first_chunk(struct slot* s, const char* body, size_t blen, int chunked) {
   if (!chunked) {
-    const char *e = memmem(body, blen, "\n\n", 2);
+    const char* e = memmem(body, blen, "\n\n", 2);
     if (!e) return 0;
     if (blen == 0 || body[0] != ':') not_comment++;
     return 1;
   }
-  const char *crlf = memmem(body, blen, "\r\n", 2);
+  const char* crlf = memmem(body, blen, "\r\n", 2);
   if (!crlf) return 0;
   unsigned long size = strtoul(body, NULL, 16);
   size_t hdr = (size_t)(crlf - body) + 2;
@@ -162,7 +162,7 @@ static int first_chunk(struct slot *s, const char *body, size_t blen, int chunke
   return 1;
 }
 
-static void on_readable(struct slot *s) {
+static void on_readable(struct slot* s) {
   int eof = 0;
   for (;;) {
     if (s->len >= BUF - 1) {
@@ -179,7 +179,7 @@ static void on_readable(struct slot *s) {
     s->len += (size_t)n;
   }
   s->buf[s->len] = 0;
-  char *end = memmem(s->buf, s->len, "\r\n\r\n", 4);
+  char* end = memmem(s->buf, s->len, "\r\n\r\n", 4);
   if (!end) {
     if (eof) finish(s, 0, &fail_closed);
     return;
@@ -192,15 +192,15 @@ static void on_readable(struct slot *s) {
   }
   /* Transfer-Encoding: chunked, case-insensitively */
   int chunked = 0;
-  for (char *p = s->buf; p < end; p++) {
+  for (char* p = s->buf; p < end; p++) {
     if ((p == s->buf || p[-1] == '\n') && strncasecmp(p, "transfer-encoding:", 18) == 0) {
-      char *eol = strstr(p, "\r\n");
-      for (char *q = p + 18; q + 7 <= eol; q++) {
+      char* eol = strstr(p, "\r\n");
+      for (char* q = p + 18; q + 7 <= eol; q++) {
         if (strncasecmp(q, "chunked", 7) == 0) chunked = 1;
       }
     }
   }
-  char *body = end + 4;
+  char* body = end + 4;
   int r = first_chunk(s, body, s->len - (size_t)(body - s->buf), chunked);
   if (r == 0 && !eof) return;
   if (r <= 0) {
@@ -217,7 +217,7 @@ static void on_readable(struct slot *s) {
   finish(s, 1, NULL);
 }
 
-static void on_event(struct slot *s, uint32_t events) {
+static void on_event(struct slot* s, uint32_t events) {
   if (s->st == CONNECTING) {
     int err = 0;
     socklen_t el = sizeof err;
@@ -247,8 +247,8 @@ static void on_event(struct slot *s, uint32_t events) {
   if (s->st == READING) on_readable(s);
 }
 
-static int cmp_d(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
+static int cmp_d(const void* a, const void* b) {
+  double x = *(const double*)a, y = *(const double*)b;
   return x < y ? -1 : x > y;
 }
 
@@ -258,18 +258,26 @@ static double pct(double p) {
   return times_ms[i];
 }
 
-int main(int argc, char **argv) {
-  const char *url = NULL;
+int main(int argc, char** argv) {
+  const char* url = NULL;
   for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "--url") && i + 1 < argc) url = argv[++i];
-    else if (!strcmp(a, "-n") && i + 1 < argc) g_n = atol(argv[++i]);
-    else if (!strcmp(a, "-c") && i + 1 < argc) g_c = atol(argv[++i]);
-    else if (!strcmp(a, "--timeout") && i + 1 < argc) g_timeout = atof(argv[++i]);
-    else if (!strcmp(a, "--accept") && i + 1 < argc) g_accept = argv[++i];
-    else if (!strcmp(a, "--rst")) g_rst = 1;
-    else if (!strcmp(a, "--hold")) g_hold = 1;
-    else usage();
+    const char* a = argv[i];
+    if (!strcmp(a, "--url") && i + 1 < argc)
+      url = argv[++i];
+    else if (!strcmp(a, "-n") && i + 1 < argc)
+      g_n = atol(argv[++i]);
+    else if (!strcmp(a, "-c") && i + 1 < argc)
+      g_c = atol(argv[++i]);
+    else if (!strcmp(a, "--timeout") && i + 1 < argc)
+      g_timeout = atof(argv[++i]);
+    else if (!strcmp(a, "--accept") && i + 1 < argc)
+      g_accept = argv[++i];
+    else if (!strcmp(a, "--rst"))
+      g_rst = 1;
+    else if (!strcmp(a, "--hold"))
+      g_hold = 1;
+    else
+      usage();
   }
   if (!url || g_n <= 0 || g_c <= 0) usage();
   parse_url(url);
@@ -286,7 +294,7 @@ int main(int argc, char **argv) {
     setrlimit(RLIMIT_NOFILE, &rl);
   }
   times_ms = calloc((size_t)g_n, sizeof *times_ms);
-  struct slot *slots = calloc((size_t)g_c, sizeof *slots);
+  struct slot* slots = calloc((size_t)g_c, sizeof *slots);
   if (!times_ms || !slots) return 1;
   epfd = epoll_create1(EPOLL_CLOEXEC);
 
@@ -304,7 +312,7 @@ int main(int argc, char **argv) {
     if (t >= next_scan) {
       next_scan = t + 0.1;
       for (long i = 0; i < g_c; i++) {
-        struct slot *s = &slots[i];
+        struct slot* s = &slots[i];
         if (s->st != IDLE && s->st != HELD && t - s->t0 > g_timeout) finish(s, 0, &fail_timeout);
       }
     }
@@ -332,12 +340,13 @@ int main(int argc, char **argv) {
   }
   qsort(times_ms, (size_t)ntimes, sizeof *times_ms, cmp_d);
   const long failed = fail_connect + fail_status + fail_closed + fail_timeout;
-  printf("cycles=%ld ok=%ld failed=%ld fail_connect=%ld fail_status=%ld status_503=%ld "
-         "fail_closed=%ld fail_timeout=%ld not_comment=%ld seconds=%.3f cycles_per_s=%.1f "
-         "p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f",
-         g_n, ok, failed, fail_connect, fail_status, status_503, fail_closed, fail_timeout,
-         not_comment, seconds, seconds > 0 ? ok / seconds : 0.0, pct(0.50), pct(0.90),
-         pct(0.99), ntimes ? times_ms[ntimes - 1] : 0.0);
+  printf(
+      "cycles=%ld ok=%ld failed=%ld fail_connect=%ld fail_status=%ld status_503=%ld "
+      "fail_closed=%ld fail_timeout=%ld not_comment=%ld seconds=%.3f cycles_per_s=%.1f "
+      "p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f",
+      g_n, ok, failed, fail_connect, fail_status, status_503, fail_closed, fail_timeout,
+      not_comment, seconds, seconds > 0 ? ok / seconds : 0.0, pct(0.50), pct(0.90), pct(0.99),
+      ntimes ? times_ms[ntimes - 1] : 0.0);
   if (g_hold) printf(" closed_at_ms=%lld", closed_at_ms);
   printf("\n");
   return failed > 0 ? 1 : 0;

@@ -82,12 +82,14 @@ print_table() { # results dir
     FILENAME ~ /\/kafkasse\/summary.tsv$/  { P[$1] = $2; next }
     FILENAME ~ /\/cpp\/summary.tsv$/       { C[$1] = $2; next }
     FILENAME ~ /\/cpp-scale\/summary.tsv$/ { S[$1] = $2; next }
-    FILENAME ~ /\/kafkasse-cycles\/summary.tsv$/ { PY[$1] = $2; next }
-    FILENAME ~ /\/cpp-cycles\/summary.tsv$/ { CY[$1] = $2; next }
+    # (server_alive: the lowest of the runs, so that one death shows)
+    FILENAME ~ /\/kafkasse-cycles\/summary.tsv$/ { PY[$1] = $1 == "server_alive" ? lowest($3) : $2; next }
+    FILENAME ~ /\/cpp-cycles\/summary.tsv$/ { CY[$1] = $1 == "server_alive" ? lowest($3) : $2; next }
     FILENAME ~ /\/es-metrics.cpp-scale$/   { split($0, a, " "); if (a[1] + 0 > sc) { sc = a[1] + 0; sr = a[2] } if (a[2] + 0 > sm) sm = a[2] + 0; next }
     FILENAME ~ /\/es-metrics.cpp$/         { split($0, a, " "); if (a[2] + 0 > cm) cm = a[2] + 0; next }
     FILENAME ~ /\/params$/                 { split($0, a, "="); V[a[1]] = substr($0, length(a[1]) + 2); next }
     function num(x) { return x != "" && x ~ /^-?[0-9.]+$/ }
+    function lowest(list,   a, k, m, lo) { m = split(list, a, " "); lo = a[1]; for (k = 2; k <= m; k++) if (a[k] + 0 < lo + 0) lo = a[k]; return lo }
     function fmt(x) {
       if (x == "") return "-"
       if (!num(x)) return x
@@ -195,6 +197,7 @@ print_table() { # results dir
         row("cycles/s", PY["cycles_cycles_per_s"], CY["cycles_cycles_per_s"], "hi", "")
         row("cycle ms p50", PY["cycles_p50_ms"], CY["cycles_p50_ms"], "lo", "")
         row("cycle ms p99", PY["cycles_p99_ms"], CY["cycles_p99_ms"], "lo", "")
+        row("server alive after the cycles (0 = died)", PY["server_alive"], CY["server_alive"], "", num(CY["server_alive"]) ? "1" chk(CY["server_alive"] == 1) : "")
         row("failed cycles", PY["cycles_failed"], CY["cycles_failed"], "", num(CY["cycles_cycles"]) ? "100k, none failed" chk(CY["cycles_ok"] == CY["cycles_cycles"] && CY["cycles_cycles"] >= 100000) : "")
         row("server CPU-s per 1000 cycles", PY["cycles_server_cpu_s_per_1000"], CY["cycles_server_cpu_s_per_1000"], "lo", "")
         row("server RSS MB: idle / after warm-up", mb(PY["idle_rss_kb"]) " / " mb(PY["warm_rss_kb"]), mb(CY["idle_rss_kb"]) " / " mb(CY["warm_rss_kb"]), "", "")
@@ -237,6 +240,9 @@ check_results() { # dir -> prints problems, returns 1 if any
       f=$dir/$s-cycles/summary.tsv
       [ -s "$f" ] || { echo "CHECK FAILED: $s cycles produced no summary ($dir/$s-cycles)"; bad=1; continue; }
       get() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$f"; }
+      if grep -qx 'server_alive=0' "$dir/$s-cycles"/run*/metrics.txt 2>/dev/null; then
+        echo "CHECK FAILED: $s: the server died during the cycles ($(grep -l -x 'server_alive=0' "$dir/$s-cycles"/run*/metrics.txt | sed 's|/metrics.txt|/server.err|' | paste -sd' '))"; bad=1
+      fi
       [ "$(get cycles_ok)" -gt 0 ] 2>/dev/null || { echo "CHECK FAILED: $s: no cycle completed"; bad=1; }
       [ "$(get hold_ok)" -gt 0 ] 2>/dev/null || { echo "CHECK FAILED: $s: no held client connected"; bad=1; }
       if [ "$s" = cpp ]; then
@@ -464,6 +470,7 @@ now_ms() { date +%s%3N; }
 wait_idle_ms() { # name since_ms
   local name=$1 since=$2 end=$(($(date +%s) + TEARDOWN_MAX)) counts
   while [ "$(date +%s)" -lt "$end" ]; do
+    kill -0 "$CY_PID" 2>/dev/null || { echo died; return 1; }
     counts=$(server_counts "$name")
     if [ "${counts%% *}" = 0 ] && { [ "$name" = kafkasse ] || [ "${counts##* }" = "$CY_IDLE_READERS" ]; } &&
        [ "$(broker_conns "$CY_PID" "$CY_BROKER_PORT")" -le "$CY_IDLE_CONNS" ]; then
@@ -518,8 +525,17 @@ cycles_once() { # name run -> $OUT/<name>-cycles/run<N>/metrics.txt
   t0=$(now_ms)
   c1=$(cpu_ticks "$CY_PID")
   echo "$out" > "$dir/cycles.out"
-  emit "$(kv cycles "$out")" \
-       "cycles_server_cpu_s=$(awk -v t=$((c1 - c0)) -v hz="$HZ" 'BEGIN { printf "%.2f", t / hz }')" \
+  emit "$(kv cycles "$out")"
+  if ! kill -0 "$CY_PID" 2>/dev/null; then
+    # It died under the cycles: say so (exit status, its last words), measure nothing more.
+    wait "$CY_PID" 2>/dev/null; local status=$?
+    emit "server_alive=0 server_exit=$status"
+    log "cycles: $name run $run: THE SERVER DIED (exit $status) after $(sed -n 's/.* ok=\([0-9]*\) .*/\1/p' <<<"$out") cycles: $(tail -2 "$dir/server.err" | tr '\n' ' ')"
+    exec 8>&-
+    kill -TERM "$mock" 2>/dev/null; wait "$mock" 2>/dev/null
+    return 1
+  fi
+  emit "cycles_server_cpu_s=$(awk -v t=$((c1 - c0)) -v hz="$HZ" 'BEGIN { printf "%.2f", t / hz }')" \
        "cycles_server_cpu_s_per_1000=$(awk -v t=$((c1 - c0)) -v hz="$HZ" -v n="$n" 'BEGIN { printf "%.4f", t / hz / n * 1000 }')"
   emit "cycles_teardown_ms=$(wait_idle_ms "$name" "$t0")"
   counts=$(server_counts "$name")
@@ -532,6 +548,7 @@ cycles_once() { # name run -> $OUT/<name>-cycles/run<N>/metrics.txt
   echo "$hold" > "$dir/hold.out"
   local closed_at; closed_at=$(sed -n 's/.*closed_at_ms=\([0-9]*\).*/\1/p' <<<"$hold")
   emit "$(kv hold "$hold")" "hold_teardown_ms=$(wait_idle_ms "$name" "${closed_at:-$(now_ms)}")"
+  if kill -0 "$CY_PID" 2>/dev/null; then emit "server_alive=1"; else emit "server_alive=0"; fi
   log "cycles: $name run $run: $(grep -E '^(cycles_(ok|failed|cycles_per_s|p50_ms|p99_ms|server_cpu_s_per_1000|teardown_ms)|after_(rss_kb|threads|connections|readers)|hold_teardown_ms)=' "$res" | paste -sd' ')"
 
   kill -TERM "$CY_PID" 2>/dev/null
