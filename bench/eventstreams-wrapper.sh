@@ -7,7 +7,7 @@
 # Env: ES_BIN (default <repo>/build-bench/eventstreams), ES_BENCH_TMP (parent of the temp
 # dir; run.sh points it at a folder it removes at exit), ES_EVENT_LOOPS (2),
 # ES_HTTP_THREADS (16), ES_LOG_LEVEL (warn, like the peer's logger), ES_HEARTBEAT_MS (15000),
-# ES_CLIENT_BUFFER_BYTES, ES_LIVE_HUB_CLIENTS (defaults of the server), ES_KAFKA_PROPS (more librdkafka properties
+# ES_CLIENT_BUFFER_BYTES, ES_LIVE_HUB_CLIENTS, ES_LIVE_HUB_LINGER_MS (defaults of the server), ES_KAFKA_PROPS (more librdkafka properties
 # in YAML flow style, e.g. 'fetch.wait.max.ms: 2'), ES_CONFIG_EXTRA (more top-level config
 # lines, e.g. $'http_max_queued: 1024\n'), TOPICS / STREAM_PATH (as run-peer.sh's).
 set -euo pipefail
@@ -37,6 +37,7 @@ YAML
   echo "heartbeat_interval_ms: ${ES_HEARTBEAT_MS:-15000}"
   echo "event_loops: ${ES_EVENT_LOOPS:-2}"
   [ -n "${ES_LIVE_HUB_CLIENTS:-}" ] && echo "live_hub_clients: $ES_LIVE_HUB_CLIENTS"
+  [ -n "${ES_LIVE_HUB_LINGER_MS:-}" ] && echo "live_hub_linger_ms: $ES_LIVE_HUB_LINGER_MS"
   echo "http_threads: ${ES_HTTP_THREADS:-16}"
   echo "log_level: ${ES_LOG_LEVEL:-warn}"
   [ -n "${ES_CLIENT_BUFFER_BYTES:-}" ] && echo "client_buffer_bytes: $ES_CLIENT_BUFFER_BYTES"

@@ -32,7 +32,8 @@
 #   arrives; the default 500 ms would make the live latency a mock artefact), PROFILE=1
 #   (perf record our server during its single-client drain; perturbs that step), PEER_WORK,
 #   BUILD_DIR, OUT, PORT,
-#   ES_EVENT_LOOPS, ES_HTTP_THREADS, ES_LOG_LEVEL, ES_LIVE_HUB_CLIENTS (see eventstreams-wrapper.sh).
+#   ES_EVENT_LOOPS, ES_HTTP_THREADS, ES_LOG_LEVEL, ES_LIVE_HUB_CLIENTS, ES_LIVE_HUB_LINGER_MS (0
+#   here; see eventstreams-wrapper.sh).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$HERE")
@@ -65,6 +66,10 @@ fi
 # The peer's defaults (the KafkaSSE baseline in the issue was measured with these).
 : "${RUNS:=3}" "${N_SINGLE:=200000}" "${N_MULTI:=20000}" "${CONC_LIST:=10 100}"
 : "${IDLE_CLIENTS:=100}" "${LIVE_CLIENTS:=100}" "${LIVE_RATE:=200}" "${LIVE_SECS:=30}"
+# Our server keeps an empty live hub's reader for live_hub_linger_ms (5000 by default); the
+# teardown rows compare the release of every Kafka resource, so the bench turns it off unless
+# ES_LIVE_HUB_LINGER_MS says otherwise (the cycles step is the one it changes).
+: "${ES_LIVE_HUB_LINGER_MS:=0}"; export ES_LIVE_HUB_LINGER_MS
 : "${STEPS:=idle100 single conc live cycles}" "${SERVERS:=kafkasse cpp cpp-scale}"
 : "${CYCLES:=100000}" "${PEER_CYCLES:=1000}" "${CYCLES_CONC:=10}" "${CYCLES_HOLD:=100}"
 : "${SCALE_IDLE_CLIENTS:=10000}" "${SCALE_LIVE_CLIENTS:=1000}" "${SCALE_RAMP_MS:=1}"

@@ -48,6 +48,7 @@ struct AppConfig {
   std::int64_t client_buffer_bytes = 4 << 20;  // unsent bytes before a slow client is dropped
   int event_loops = 0;                         // 0: one per core, at most 4
   int live_hub_clients = 256;                  // clients per live hub before the next loop gets one
+  std::int64_t live_hub_linger_ms = 5000;      // an empty live hub keeps its reader this long
   int http_threads = 16;
   // Connections accepted and waiting for an HTTP thread; beyond it a connection is answered
   // 503 at once by the overload responder instead of waiting.

@@ -124,6 +124,7 @@ void Hub::join(std::shared_ptr<ClientConnection> connection, StreamPlan& plan) {
   g.members.push_back(connection);
   g.connected->fetch_add(1);
   ++members_;
+  idle_since_ms_ = -1;
   log_client("client connected", *connection, "");
   if (failed_) connection->finish();
   if (paused_ && connection->pending_bytes() <= private_resume_bytes(env_)) {
@@ -351,6 +352,7 @@ void Hub::move_members_to(Hub& target) {
       m->group_index = into->members.size();
       into->members.push_back(std::move(m));
       ++target.members_;
+      target.idle_since_ms_ = -1;
       // Same streams label: the connected gauge of both groups is the same counter.
       if (into->connected != g->connected) {
         g->connected->fetch_sub(1);

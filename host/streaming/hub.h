@@ -75,6 +75,9 @@ class Hub final : public IoWatcher,
   void move_members_to(Hub& target);
 
   bool empty() const { return members() == 0; }
+  // Loop thread: when the live hub was left empty and kept for a while (-1: it is not).
+  std::int64_t idle_since_ms() const { return idle_since_ms_; }
+  void set_idle_since(std::int64_t now_ms) { idle_since_ms_ = now_ms; }
   // Clients attached now; readable from any thread (a placement hint, may be stale).
   std::size_t members() const { return members_.load(std::memory_order_relaxed); }
   bool live() const { return live_; }
@@ -107,6 +110,7 @@ class Hub final : public IoWatcher,
   bool caught_up_scheduled_ = false;
   std::vector<std::unique_ptr<Group>> groups_;
   std::atomic<std::size_t> members_{0};
+  std::int64_t idle_since_ms_ = -1;
   bool wants_ids_ = false;
   bool paused_ = false;
   bool pump_scheduled_ = false;

@@ -53,13 +53,17 @@ StreamEngine::~StreamEngine() {
 
 void StreamEngine::start() {
   const std::int64_t hb = options_.heartbeat_interval_ms;
-  const std::int64_t tick = hb > 0 ? std::clamp<std::int64_t>(hb / 2, 10, 1000) : 1000;
+  std::int64_t tick = hb > 0 ? std::clamp<std::int64_t>(hb / 2, 10, 1000) : 1000;
+  if (options_.live_hub_linger_ms > 0) {
+    tick = std::min(tick, std::max<std::int64_t>(10, options_.live_hub_linger_ms / 4));
+  }
   for (auto& state : loops_) {
     LoopState* s = state.get();
     s->loop->start();
-    s->loop->post([s, tick] {
-      s->loop->every(tick, [s](std::int64_t now) {
+    s->loop->post([this, s, tick] {
+      s->loop->every(tick, [this, s](std::int64_t now) {
         for (auto& [ptr, hub] : s->hubs) hub->heartbeat(now);
+        end_lingering_hubs(*s, now);
       });
     });
   }
@@ -251,7 +255,18 @@ void StreamEngine::on_caught_up(LoopState& state, Hub& hub) {
   if (hub.same_position(*live)) hub.move_members_to(*live);
 }
 
-void StreamEngine::on_hub_empty(LoopState& state, Hub& hub) {
+void StreamEngine::end_lingering_hubs(LoopState& state, std::int64_t now_ms) {
+  std::vector<Hub*> over;
+  for (auto& [ptr, hub] : state.hubs) {
+    if (hub->live() && hub->empty() && hub->idle_since_ms() >= 0 &&
+        now_ms - hub->idle_since_ms() >= options_.live_hub_linger_ms) {
+      over.push_back(ptr);
+    }
+  }
+  for (Hub* hub : over) on_hub_empty(state, *hub, /*linger_over=*/true);
+}
+
+void StreamEngine::on_hub_empty(LoopState& state, Hub& hub, bool linger_over) {
   if (hub.live()) {
     std::lock_guard lock(live_mutex_);
     auto it = live_.find(hub.key());
@@ -259,6 +274,12 @@ void StreamEngine::on_hub_empty(LoopState& state, Hub& hub) {
       // A failed hub takes no new clients: the next request starts a fresh one. Otherwise
       // a client on its way (a reservation) keeps the hub.
       if (!hub.failed() && (it->second.pending > 0 || !hub.empty())) return;
+      // An empty live hub stays registered, reading, for live_hub_linger_ms: the next live
+      // client of its topics joins it without starting a consumer.
+      if (!hub.failed() && !linger_over && options_.live_hub_linger_ms > 0) {
+        if (hub.idle_since_ms() < 0) hub.set_idle_since(state.loop->now_ms());
+        return;
+      }
       live_.erase(it);
     }
   }

@@ -28,6 +28,10 @@ struct EngineOptions {
   // starts a live hub of the same topics on another event loop (at most one per loop), so
   // the fan-out of a big audience is spread over the loops.
   std::size_t live_hub_clients = 256;
+  // How long a live hub whose last client left keeps its reader, so that clients coming
+  // back (EventSource reconnects, a flapping proxy) do not start and stop a Kafka consumer
+  // each time. 0 tears it down at once.
+  std::int64_t live_hub_linger_ms = 5000;
 };
 
 class StreamEngine {
@@ -91,7 +95,10 @@ class StreamEngine {
   static std::int64_t wall_clock_ms();
   void on_caught_up(LoopState& state, Hub& hub);
   void attach_on_loop(LoopState& state, StreamPlan& plan, int fd, Reservation& reservation);
-  void on_hub_empty(LoopState& state, Hub& hub);
+  // `linger_over`: called by the timer for a live hub that stayed empty for its linger.
+  void on_hub_empty(LoopState& state, Hub& hub, bool linger_over = false);
+  // Loop thread: ends the live hubs of `state` that stayed empty for live_hub_linger_ms.
+  void end_lingering_hubs(LoopState& state, std::int64_t now_ms);
   void release_reservation(const std::string& key);
 
   EngineOptions options_;

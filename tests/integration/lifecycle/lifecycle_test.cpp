@@ -77,8 +77,12 @@ OneStream start_one(int partitions = 1, const std::string& extra_yaml = "") {
   auto& kafka = KafkaBroker::shared();
   OneStream s;
   s.topic = kafka.create_unique_topic("life", partitions);
+  // These tests watch readers go as clients leave: no linger unless a test asks for one.
+  const std::string yaml = extra_yaml.find("live_hub_linger_ms") == std::string::npos
+                               ? "live_hub_linger_ms: 0\n" + extra_yaml
+                               : extra_yaml;
   s.server = std::make_unique<ServerProcess>(
-      ServerConfig{kafka.bootstrap(), {{"edits", {s.topic}}}, {}, extra_yaml});
+      ServerConfig{kafka.bootstrap(), {{"edits", {s.topic}}}, {}, yaml});
   return s;
 }
 

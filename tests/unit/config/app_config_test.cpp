@@ -32,6 +32,7 @@ TEST(AppConfig, MinimalConfigGetsDefaults) {
   EXPECT_TRUE(c.plugins.directories.empty());
   EXPECT_FALSE(c.allowed_streams.has_value());
   EXPECT_EQ(c.live_hub_clients, 256);
+  EXPECT_EQ(c.live_hub_linger_ms, 5000);
 }
 
 TEST(AppConfig, LiveHubClientsIsAPositiveCount) {

@@ -177,13 +177,14 @@ class EngineTest : public ::testing::Test {
   void TearDown() override { engine_.reset(); }
 
   void make_engine(std::size_t buffer, std::int64_t heartbeat_ms, int loops = 1,
-                   std::size_t live_hub_clients = 256) {
+                   std::size_t live_hub_clients = 256, std::int64_t linger_ms = 0) {
     engine_.reset();
     std::string error;
     encoder_ = std::make_unique<sse::SseEncoderFactory>(sse::SseConfig{});
     EngineOptions opt;
     opt.loops = loops;
     opt.live_hub_clients = live_hub_clients;
+    opt.live_hub_linger_ms = linger_ms;
     opt.client_buffer_bytes = buffer;
     opt.heartbeat_interval_ms = heartbeat_ms;
     engine_ = std::make_unique<StreamEngine>(
@@ -313,6 +314,26 @@ TEST_F(EngineTest, ABigLiveAudienceIsSpreadOverTheLoopsWithOneReaderEach) {
   ASSERT_TRUE(wait_until([&] { return engine_->private_hubs() == 0; }));
   EXPECT_TRUE(wait_readers(2));
   EXPECT_EQ(engine_->live_hubs(), 2u);
+}
+
+TEST_F(EngineTest, AnEmptyLiveHubLingersForAReturningClientThenGoes) {
+  make_engine(1 << 20, 0, 1, 256, /*linger_ms=*/2000);
+  auto a = attach_live();
+  ASSERT_TRUE(wait_connected(1));
+  a->close_now();
+  ASSERT_TRUE(wait_connected(0));
+  // The client comes back (an EventSource reconnect): it joins the kept hub, no new reader.
+  auto b = attach_live();
+  ASSERT_TRUE(wait_connected(1));
+  EXPECT_EQ(source_.open_readers(), 1u);
+  EXPECT_EQ(engine_->live_hubs(), 1u);
+  source_.push({"t", 0, 0, 1700000000000, R"({"x": 1})"});
+  ASSERT_TRUE(b->wait_for("\"x\":1")) << b->received;
+  b->close_now();
+  ASSERT_TRUE(wait_connected(0));
+  // Nobody comes back: the hub and its reader go once the linger is over.
+  EXPECT_TRUE(wait_readers(0));
+  EXPECT_EQ(engine_->live_hubs(), 0u);
 }
 
 TEST_F(EngineTest, ClientsLeavingReleaseTheReader) {
