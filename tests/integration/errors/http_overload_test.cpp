@@ -142,6 +142,31 @@ void expect_serves_normally(uint16_t port) {
   EXPECT_EQ(get(port, "/_info").status, 200);
 }
 
+// Opens `n` connections and sends each the stream request.
+std::vector<Probe> open_requests(uint16_t port, int n, Clock::time_point deadline) {
+  std::vector<Probe> probes;
+  probes.reserve(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) probes.emplace_back(TcpConnection::connect(port, deadline));
+  const std::string req = build_request("GET", kTarget, port, {});
+  for (auto& p : probes) p.conn.write_all(req, deadline);
+  return probes;
+}
+
+long count_outcome(const std::vector<Probe>& probes, Outcome o) {
+  return std::count_if(probes.begin(), probes.end(), [&](auto& p) { return classify(p) == o; });
+}
+
+// Every probe got a stream or a well-formed 503; `ctx` names the set in failures.
+void expect_stream_or_overload(const std::vector<Probe>& probes, const std::string& ctx) {
+  for (size_t i = 0; i < probes.size(); ++i) {
+    std::string why;
+    const Outcome o = classify(probes[i], &why);
+    EXPECT_TRUE(o == Outcome::kStream || o == Outcome::kOverload)
+        << "connection " << i << ctx << ": " << why;
+    if (o == Outcome::kOverload) expect_overload_response(probes[i]);
+  }
+}
+
 TEST(HttpOverload, FullQueueIsAnswered503NotClosedSilently) {
   Env env = start_env("http_threads: 1\nhttp_max_queued: 2\n");
   const auto deadline = deadline_after(60s);
@@ -152,15 +177,9 @@ TEST(HttpOverload, FullQueueIsAnswered503NotClosedSilently) {
   // Two of these fit in the queue (one if the holder was still in it, the thread not started
   // yet, when the queue filled); the others are over the limit at accept time.
   constexpr int kClients = 30;
-  std::vector<Probe> probes;
-  for (int i = 0; i < kClients; ++i)
-    probes.emplace_back(TcpConnection::connect(env.port(), deadline));
+  std::vector<Probe> probes = open_requests(env.port(), kClients, deadline);
   const std::string req = build_request("GET", kTarget, env.port(), {});
-  for (auto& p : probes) p.conn.write_all(req, deadline);
-
-  auto count = [&](Outcome o) {
-    return std::count_if(probes.begin(), probes.end(), [&](auto& p) { return classify(p) == o; });
-  };
+  auto count = [&](Outcome o) { return count_outcome(probes, o); };
   // The rejected ones are answered while the thread is still held.
   read_until(
       probes, [&] { return count(Outcome::kOverload) >= kClients - 2; }, deadline);
@@ -178,13 +197,7 @@ TEST(HttpOverload, FullQueueIsAnswered503NotClosedSilently) {
       one, [&] { return classify(one[0]) != Outcome::kPending; }, deadline);
   EXPECT_EQ(classify(one[0]), Outcome::kStream) << one[0].raw;
 
-  for (size_t i = 0; i < probes.size(); ++i) {
-    std::string why;
-    const Outcome o = classify(probes[i], &why);
-    EXPECT_TRUE(o == Outcome::kStream || o == Outcome::kOverload)
-        << "connection " << i << ": " << why;
-    if (o == Outcome::kOverload) expect_overload_response(probes[i]);
-  }
+  expect_stream_or_overload(probes, "");
   EXPECT_EQ(count(Outcome::kStream) + count(Outcome::kOverload), kClients);
   EXPECT_GE(count(Outcome::kStream), 1);
   EXPECT_EQ(metric(env.port(), "eventstreams_http_overload_responses_total"),
@@ -207,25 +220,11 @@ TEST(HttpOverload, BurstOfConnectionsIsAllAnswered) {
 
   Env env = start_env("http_threads: 2\nhttp_max_queued: 8\n");
   const auto deadline = deadline_after(120s);
-  std::vector<Probe> probes;
-  probes.reserve(clients);
-  for (int i = 0; i < clients; ++i)
-    probes.emplace_back(TcpConnection::connect(env.port(), deadline));
-  const std::string req = build_request("GET", kTarget, env.port(), {});
-  for (auto& p : probes) p.conn.write_all(req, deadline);
-
-  auto count = [&](Outcome o) {
-    return std::count_if(probes.begin(), probes.end(), [&](auto& p) { return classify(p) == o; });
-  };
+  std::vector<Probe> probes = open_requests(env.port(), clients, deadline);
+  auto count = [&](Outcome o) { return count_outcome(probes, o); };
   read_until(
       probes, [&] { return count(Outcome::kPending) == 0; }, deadline);
-  for (size_t i = 0; i < probes.size(); ++i) {
-    std::string why;
-    const Outcome o = classify(probes[i], &why);
-    ASSERT_TRUE(o == Outcome::kStream || o == Outcome::kOverload)
-        << "connection " << i << " of " << clients << ": " << why;
-    if (o == Outcome::kOverload) expect_overload_response(probes[i]);
-  }
+  expect_stream_or_overload(probes, " of " + std::to_string(clients));
   const auto streams = count(Outcome::kStream), overloaded = count(Outcome::kOverload);
   RecordProperty("streams", static_cast<int>(streams));
   RecordProperty("overloaded", static_cast<int>(overloaded));
