@@ -25,6 +25,8 @@ long hex4(std::string_view body, std::size_t i) noexcept {
   return v;
 }
 
+}  // namespace
+
 void append_utf8(std::uint32_t cp, std::string& out) {
   if (cp < 0x80) {
     out.push_back(static_cast<char>(cp));
@@ -42,8 +44,6 @@ void append_utf8(std::uint32_t cp, std::string& out) {
     out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
 }
-
-}  // namespace
 
 bool decode_string(std::string_view body, std::string& out) {
   std::size_t i = 0;

@@ -142,6 +142,9 @@ inline std::size_t value_end(std::string_view text, std::size_t pos) noexcept {
   return i == pos ? kNone : i;
 }
 
+// Appends code point `cp` (at most U+10FFFF) as UTF-8.
+void append_utf8(std::uint32_t cp, std::string& out);
+
 // Appends the decoded contents of a JSON string body (the bytes between the quotes) to `out`.
 // Escaped lone surrogates become U+FFFD. Returns false on a malformed escape.
 bool decode_string(std::string_view body, std::string& out);

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "json_scan.h"
+
 namespace eventstreams::redaction {
 namespace {
 
@@ -40,24 +42,6 @@ inline bool is_space_like(std::uint32_t cp) noexcept {
       return true;
     default:
       return cp >= 0x2000 && cp <= 0x200A;
-  }
-}
-
-void append_utf8(std::uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
 }
 
@@ -137,7 +121,7 @@ void normalize_title(std::string_view title, std::string& out) {
           cp = static_cast<std::uint32_t>(lower);
         }
       }
-      append_utf8(cp, out);
+      json::append_utf8(cp, out);
     }
     i += len;
   }
