@@ -59,13 +59,13 @@ struct Hub::Group {
 
 Hub::Hub(EventLoop& loop, const HubEnvironment& env, std::string key, bool live,
          std::unique_ptr<SourceReader> reader, const std::vector<PartitionStart>& starts,
-         std::string cluster_id, EmptyCallback on_empty)
+         const std::string& cluster_id, EmptyCallback on_empty)
     : loop_(loop),
       env_(env),
       key_(std::move(key)),
       live_(live),
       reader_(std::move(reader)),
-      ids_(starts, std::move(cluster_id)),
+      ids_(starts, cluster_id),
       on_empty_(std::move(on_empty)) {
   invalid_events_ =
       env_.metrics->counter("eventstreams_events_invalid_total",

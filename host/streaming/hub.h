@@ -50,7 +50,7 @@ class Hub final : public IoWatcher,
 
   Hub(EventLoop& loop, const HubEnvironment& env, std::string key, bool live,
       std::unique_ptr<SourceReader> reader, const std::vector<PartitionStart>& starts,
-      std::string cluster_id, EmptyCallback on_empty);
+      const std::string& cluster_id, EmptyCallback on_empty);
   ~Hub() override;
 
   // Called (soon after, on the loop thread) when a private hub has read everything there is:

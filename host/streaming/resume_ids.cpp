@@ -9,8 +9,7 @@ namespace eventstreams::streaming {
 using services::append_int;
 using services::append_json_string;
 
-ResumeIds::ResumeIds(const std::vector<PartitionStart>& partitions, std::string cluster_id)
-    : cluster_id_(std::move(cluster_id)) {
+ResumeIds::ResumeIds(const std::vector<PartitionStart>& partitions, const std::string& cluster_id) {
   entries_.reserve(partitions.size());
   for (const auto& p : partitions) {
     Entry e;
@@ -23,9 +22,9 @@ ResumeIds::ResumeIds(const std::vector<PartitionStart>& partitions, std::string 
     append_json_string(e.head, e.topic);
     e.head.append(",\"partition\":");
     append_int(e.head, e.partition);
-    if (!cluster_id_.empty()) {
+    if (!cluster_id.empty()) {
       e.tail.append(",\"cluster\":");
-      append_json_string(e.tail, cluster_id_);
+      append_json_string(e.tail, cluster_id);
     }
     e.tail.push_back('}');
     render(e);

@@ -18,7 +18,7 @@ namespace eventstreams::streaming {
 
 class ResumeIds {
  public:
-  ResumeIds(const std::vector<PartitionStart>& partitions, std::string cluster_id);
+  ResumeIds(const std::vector<PartitionStart>& partitions, const std::string& cluster_id);
 
   // A topic's slot for advance(), or -1 when the topic is not assigned. Callers cache it per
   // topic so the per-event path does no string look-up.
@@ -62,7 +62,6 @@ class ResumeIds {
   };
   void render(Entry& e) const;
 
-  std::string cluster_id_;
   std::vector<Entry> entries_;
   std::vector<std::string> topics_;                           // by slot
   std::vector<std::vector<std::size_t>> entry_by_partition_;  // by slot, then partition
