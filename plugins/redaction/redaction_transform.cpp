@@ -4,9 +4,12 @@
 #include <utility>
 
 #include "eventstreams/guarded_create.h"
+#include "plugin_common/json_string.h"
 
 namespace eventstreams::redaction {
 namespace {
+
+using plugin_common::append_json_string;
 
 constexpr std::string_view kRedactionsName = "eventstreams_redactions_total";
 constexpr std::string_view kRedactionsHelp =
@@ -23,40 +26,6 @@ void append_position(std::string& fields, const EventBatch& batch, const Event& 
 }
 
 }  // namespace
-
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xF]);
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out.push_back('"');
-}
 
 void append_label_value(std::string& out, std::string_view s) {
   for (const char c : s) {

@@ -86,8 +86,6 @@ class RedactionFactory final : public TransformFactory {
 std::unique_ptr<TransformFactory> create_factory(const PluginContext& context,
                                                  std::string& error) noexcept;
 
-// Appends `s` as a JSON string (quotes included; '"', '\\' and control characters escaped).
-void append_json_string(std::string& out, std::string_view s);
 // Appends `s` as a Prometheus label value (without quotes; '\\', '"' and '\n' escaped).
 void append_label_value(std::string& out, std::string_view s);
 
