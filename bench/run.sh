@@ -13,6 +13,10 @@
 #                 es-cycles (bench/es-cycles.c): CYCLES for ours, PEER_CYCLES for KafkaSSE
 #                 (each of its connections creates a Kafka consumer), then CYCLES_HOLD
 #                 clients closed at once and the time until the server has let them go
+#   5. limits     (STEP "limits", bench/limits.sh) what bounds the figures whatever the
+#                 server: the client's ceiling (our recorded stream replayed by
+#                 bench/sse-replay.c with sendfile to the same client, same drain sizes) and
+#                 the latency floor (1 live client, no fan-out)
 # and prints one table (metric | KafkaSSE | EventStreams C++ | ratio | issue target) from the
 # summary.tsv files run-peer.sh and the cycles step write.
 #
@@ -23,13 +27,15 @@
 #   bench/run.sh --no-build ...   skip both builds (binaries must exist)
 #
 # Knobs (env): RUNS N_SINGLE N_MULTI CONC_LIST IDLE_CLIENTS LIVE_CLIENTS LIVE_RATE LIVE_SECS
-#   STEPS (subset of "idle100 single conc live cycles"), SERVERS ("kafkasse cpp cpp-scale"),
+#   STEPS (subset of "idle100 single conc live cycles limits"), SERVERS ("kafkasse cpp cpp-scale"),
 #   CYCLES (100000), PEER_CYCLES (1000), CYCLES_CONC (10 cycles at once), CYCLES_HOLD (100),
 #   SCALE_IDLE_CLIENTS (10000; 0 skips cpp-scale), SCALE_LIVE_CLIENTS (1000; 0: no live step
 #   there), SCALE_RAMP_MS (1: clients opened 1 ms apart), SCALE_KAFKA_PROPS (librdkafka
 #   properties for cpp-scale, default 'fetch.wait.max.ms: 2': the mock broker holds a fetch
 #   with no data for the whole fetch.wait.max.ms, which a real broker cuts short when data
-#   arrives; the default 500 ms would make the live latency a mock artefact), PROFILE=1
+#   arrives; the default 500 ms would make the live latency a mock artefact),
+#   SCALE_CLIENT_OPTS (sseclient options there; default none: no --poll-delay-us), FLOOR_SECS
+#   (10: the limits step's 1-client live tail), PROFILE=1
 #   (perf record our server during its single-client drain; perturbs that step), PEER_WORK,
 #   BUILD_DIR, OUT, PORT,
 #   ES_EVENT_LOOPS, ES_HTTP_THREADS, ES_LOG_LEVEL, ES_LIVE_HUB_CLIENTS, ES_LIVE_HUB_LINGER_MS (0
@@ -61,7 +67,7 @@ if [ "$SMOKE" = 1 ]; then
   : "${IDLE_CLIENTS:=10}" "${LIVE_CLIENTS:=10}" "${LIVE_RATE:=50}" "${LIVE_SECS:=5}"
   : "${SCALE_IDLE_CLIENTS:=300}" "${SCALE_LIVE_CLIENTS:=50}" "${TEARDOWN_MAX:=60}"
   : "${CYCLES:=2000}" "${PEER_CYCLES:=50}" "${CYCLES_HOLD:=20}"
-  : "${STEP_TIMEOUT:=120}"
+  : "${STEP_TIMEOUT:=120}" "${FLOOR_SECS:=3}"
 fi
 # The peer's defaults (the KafkaSSE baseline in the issue was measured with these).
 : "${RUNS:=3}" "${N_SINGLE:=200000}" "${N_MULTI:=20000}" "${CONC_LIST:=10 100}"
@@ -70,13 +76,19 @@ fi
 # teardown rows compare the release of every Kafka resource, so the bench turns it off unless
 # ES_LIVE_HUB_LINGER_MS says otherwise (the cycles step is the one it changes).
 : "${ES_LIVE_HUB_LINGER_MS:=0}"; export ES_LIVE_HUB_LINGER_MS
-: "${STEPS:=idle100 single conc live cycles}" "${SERVERS:=kafkasse cpp cpp-scale}"
+: "${STEPS:=idle100 single conc live cycles limits}" "${SERVERS:=kafkasse cpp cpp-scale}"
 : "${CYCLES:=100000}" "${PEER_CYCLES:=1000}" "${CYCLES_CONC:=10}" "${CYCLES_HOLD:=100}"
 : "${SCALE_IDLE_CLIENTS:=10000}" "${SCALE_LIVE_CLIENTS:=1000}" "${SCALE_RAMP_MS:=1}"
 : "${SCALE_KAFKA_PROPS=fetch.wait.max.ms: 2}"
+# No --poll-delay-us for the scale step: that sleep (1 ms after every epoll wakeup of at most
+# 256 sockets) alone adds 4+ ms per round over 1000 sockets to the latency it measures.
+: "${SCALE_CLIENT_OPTS=}"
 : "${PROFILE:=0}" "${STEP_TIMEOUT:=900}" "${TEARDOWN_MAX:=240}"
 export RUNS N_SINGLE N_MULTI CONC_LIST IDLE_CLIENTS LIVE_CLIENTS LIVE_RATE LIVE_SECS STEPS
 export STEP_TIMEOUT TEARDOWN_MAX
+
+# the steps run-peer.sh runs (cycles and limits are run.sh's own)
+peer_steps_of() { for s in $1; do case $s in cycles | limits) ;; *) echo "$s" ;; esac; done | paste -sd' '; }
 
 # ---------------------------------------------------------------------------------------
 # the table
@@ -87,6 +99,7 @@ print_table() { # results dir
     FILENAME ~ /\/kafkasse\/summary.tsv$/  { P[$1] = $2; next }
     FILENAME ~ /\/cpp\/summary.tsv$/       { C[$1] = $2; next }
     FILENAME ~ /\/cpp-scale\/summary.tsv$/ { S[$1] = $2; next }
+    FILENAME ~ /\/limits\/summary.tsv$/    { LM[$1] = $2; next }
     # (server_alive: the lowest of the runs, so that one death shows)
     FILENAME ~ /\/kafkasse-cycles\/summary.tsv$/ { PY[$1] = $1 == "server_alive" ? lowest($3) : $2; next }
     FILENAME ~ /\/cpp-cycles\/summary.tsv$/ { CY[$1] = $1 == "server_alive" ? lowest($3) : $2; next }
@@ -118,6 +131,13 @@ print_table() { # results dir
     }
     function sec(label) { n++; L[n] = "## " label; PV[n] = ""; CV[n] = ""; R[n] = ""; T[n] = "" }
     function chk(ok) { return ok ? "  [ok]" : "  [MISS]" }
+    function pct(a, b) { return (num(a) && num(b) && b + 0 > 0) ? sprintf("%.0f%%", 100 * a / b) : "" }
+    # the limits step: the same client fed our recorded stream by a sendfile server
+    function ceiling(k, ours) {
+      if (!((k "_events_per_s") in LM)) return
+      row("client ceiling: events/s it reads from a replay", "", LM[k "_events_per_s"], "", "")
+      row("  ours as a share of that ceiling", "", pct(ours, LM[k "_events_per_s"]), "", "")
+    }
     END {
       if ("single_events_per_s" in P || "single_events_per_s" in C) {
       sec("1 client drains " V["n_single"] " backlog events (from offset 0)")
@@ -129,6 +149,7 @@ print_table() { # results dir
       row("mock broker CPU-s", P["single_mock_cpu_s"], C["single_mock_cpu_s"], "", "")
       row("client CPU-s", P["single_client_cpu_s"], C["single_client_cpu_s"], "", "")
       row("complete (1 = all events)", P["single_complete"], C["single_complete"], "", "")
+      ceiling("single", C["single_events_per_s"])
       }
       m = split(conc, cs, " ")
       for (i = 1; i <= m; i++) {
@@ -145,6 +166,7 @@ print_table() { # results dir
         row("first event ms p50", P[k "_first_event_ms_p50"], C[k "_first_event_ms_p50"], "lo", "")
         row("teardown s (after clients left)", P[k "_teardown_s"], C[k "_teardown_s"], "lo", "")
         row("complete clients", P[k "_complete"], C[k "_complete"], "", "")
+        ceiling(k, C[k "_events_per_s"])
       }
       if ("idle_rss_kb" in P || "idle_rss_kb" in C) {
       sec("no client")
@@ -191,11 +213,13 @@ print_table() { # results dir
         row("server peak RSS MB", mb(P["live_peak_rss_kb"]), mb(C["live_peak_rss_kb"]), "lo", "")
       }
       if ("live_events" in S) {
-        sec("live tail: " V["live_rate"] " events/s for " V["live_secs"] " s, " V["scale_live"] " clients (C++ only" (V["scale_kafka_props"] != "" ? "; kafka " V["scale_kafka_props"] : "") ")")
+        sec("live tail: " V["live_rate"] " events/s for " V["live_secs"] " s, " V["scale_live"] " clients (C++ only" (V["scale_kafka_props"] != "" ? "; kafka " V["scale_kafka_props"] : "") "; client options: " (V["scale_client_opts"] != "" ? V["scale_client_opts"] : "none") ")")
         row("events delivered (max " S["live_expected_max"] ")", "", S["live_events"], "", "")
         row("latency ms p50", "", S["live_latency_ms_p50"], "", "")
         row("latency ms p99", "", S["live_latency_ms_p99"], "", (V["scale_live"] + 0 >= 1000 ? "<= 10" : "<= 10 (at 1000)") chk(num(S["live_latency_ms_p99"]) && S["live_latency_ms_p99"] <= 10))
         row("server CPU-s per 1000 events", "", S["live_server_cpu_s_per_1000ev"], "", "")
+        if ("floor_latency_ms_p99" in LM)
+          row("floor: 1 client, nothing to fan out: ms p50 / p99", "", LM["floor_latency_ms_p50"] " / " LM["floor_latency_ms_p99"], "", "")
       }
       if ("cycles_cycles" in PY || "cycles_cycles" in CY) {
         sec("connect / disconnect cycles (head, first chunk, close; " V["cycles_conc"] " at once): C++ " CY["cycles_cycles"] ", KafkaSSE " PY["cycles_cycles"] " (a Kafka consumer per connection)")
@@ -224,7 +248,7 @@ print_table() { # results dir
         if (L[i] ~ /^## /) { printf "%s\n", substr(L[i], 4); continue }
         printf fmtl, "  " L[i], PV[i], CV[i], R[i], T[i]
       }
-    }' $(for f in params kafkasse/summary.tsv cpp/summary.tsv cpp-scale/summary.tsv es-metrics.cpp \
+    }' $(for f in params kafkasse/summary.tsv cpp/summary.tsv cpp-scale/summary.tsv limits/summary.tsv es-metrics.cpp \
                  es-metrics.cpp-scale kafkasse-cycles/summary.tsv cpp-cycles/summary.tsv; do [ -s "$dir/$f" ] && echo "$dir/$f"; done)
   echo
   echo "ratio = how many times better EventStreams C++ is (C++/KafkaSSE for rates, KafkaSSE/C++ for"
@@ -238,7 +262,7 @@ print_table() { # results dir
 # Checks for --smoke (and a hint after a full run): did every step deliver?
 check_results() { # dir -> prints problems, returns 1 if any
   local dir=$1 s f bad=0 c peer_steps
-  peer_steps=$(for s in $STEPS; do [ "$s" != cycles ] && echo "$s"; done | paste -sd' ')
+  peer_steps=$(peer_steps_of "$STEPS")
   if [[ " $STEPS " == *" cycles "* ]]; then
     for s in $SERVERS; do
       [ "$s" = kafkasse ] || [ "$s" = cpp ] || continue
@@ -256,6 +280,13 @@ check_results() { # dir -> prints problems, returns 1 if any
         [ "$(get hold_teardown_ms)" != timeout ] || { echo "CHECK FAILED: cpp: not idle after the held clients left"; bad=1; }
       fi
     done
+  fi
+  if [[ " $STEPS " == *" limits "* ]]; then
+    f=$dir/limits/summary.tsv
+    if [ ! -s "$f" ]; then echo "CHECK FAILED: limits produced no summary"; bad=1
+    elif [ "$(awk -F'\t' '$1 == "single_complete" { print $2 }' "$f")" != 1 ]; then
+      echo "CHECK FAILED: limits: the replayed single drain is incomplete"; bad=1
+    fi
   fi
   for s in $SERVERS; do
     f=$dir/$s/summary.tsv
@@ -328,6 +359,13 @@ if [[ " $STEPS " == *" cycles "* ]] && { [ ! -x "$CYCLES_BIN" ] || [ "$HERE/es-c
   ${CC:-cc} -O2 -Wall -Wextra -Werror -std=gnu11 -o "$CYCLES_BIN" "$HERE/es-cycles.c" ||
     { log "es-cycles build failed"; exit 1; }
 fi
+# the replay server of the limits step, likewise
+REPLAY_BIN=$BUILD_DIR/sse-replay
+if [[ " $STEPS " == *" limits "* ]] && { [ ! -x "$REPLAY_BIN" ] || [ "$HERE/sse-replay.c" -nt "$REPLAY_BIN" ]; }; then
+  mkdir -p "$BUILD_DIR"
+  ${CC:-cc} -O2 -Wall -Wextra -Werror -std=gnu11 -pthread -o "$REPLAY_BIN" "$HERE/sse-replay.c" ||
+    { log "sse-replay build failed"; exit 1; }
+fi
 HZ=$(getconf CLK_TCK)
 export ES_BIN=${ES_BIN:-$BUILD_DIR/eventstreams}
 [ -x "$ES_BIN" ] || { log "no server binary at $ES_BIN"; exit 1; }
@@ -349,7 +387,7 @@ export ES_BENCH_TMP=$OUT/tmp
   echo "idle_clients=$IDLE_CLIENTS"; echo "live_clients=$LIVE_CLIENTS"; echo "live_rate=$LIVE_RATE"
   echo "live_secs=$LIVE_SECS"; echo "steps=$STEPS"; echo "servers=$SERVERS"
   echo "scale_idle=$SCALE_IDLE_CLIENTS"; echo "scale_live=$SCALE_LIVE_CLIENTS"; echo "smoke=$SMOKE"
-  echo "scale_kafka_props=$SCALE_KAFKA_PROPS"; echo "http_threads=${ES_HTTP_THREADS:-16}"; echo "event_loops=${ES_EVENT_LOOPS:-2}"
+  echo "scale_kafka_props=$SCALE_KAFKA_PROPS"; echo "scale_client_opts=$SCALE_CLIENT_OPTS"; echo "http_threads=${ES_HTTP_THREADS:-16}"; echo "event_loops=${ES_EVENT_LOOPS:-2}"
   echo "cycles=$CYCLES"; echo "peer_cycles=$PEER_CYCLES"; echo "cycles_conc=$CYCLES_CONC"
   echo "cycles_hold=$CYCLES_HOLD"
   echo "git=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null)$(git -C "$REPO" diff --quiet 2>/dev/null || echo -dirty)"
@@ -407,7 +445,7 @@ run_server() { # name
       envs+=(SERVER_NAME=cpp-scale "SERVER_CMD=$HERE/eventstreams-wrapper.sh {BROKERS} {PORT}"
              RUNS=1 N_SINGLE=1000 STEPS="$steps" IDLE_CLIENTS="$SCALE_IDLE_CLIENTS"
              LIVE_CLIENTS="$SCALE_LIVE_CLIENTS"
-             CLIENT_OPTS="--poll-delay-us 1000 --ramp-ms $SCALE_RAMP_MS"
+             CLIENT_OPTS="$SCALE_CLIENT_OPTS --ramp-ms $SCALE_RAMP_MS"
              ES_KAFKA_PROPS="$SCALE_KAFKA_PROPS") ;;
     *) log "unknown server $name"; return 1 ;;
   esac
@@ -574,7 +612,7 @@ run_cycles() { # name
 }
 
 log "results in $OUT (port $PORT, ulimit -n $(ulimit -Sn))"
-PEER_STEPS=$(for s in $STEPS; do [ "$s" != cycles ] && echo "$s"; done | paste -sd' ')
+PEER_STEPS=$(peer_steps_of "$STEPS")
 for s in $SERVERS; do
   if [ "$s" = cpp-scale ] && [ "$SCALE_IDLE_CLIENTS" -le 0 ]; then continue; fi
   # cpp-scale has steps of its own; kafkasse and cpp run run-peer.sh only for its steps
@@ -585,6 +623,13 @@ if [[ " $STEPS " == *" cycles "* ]]; then
   for s in $SERVERS; do
     case $s in kafkasse | cpp) run_cycles "$s" ;; esac
   done
+fi
+if [[ " $STEPS " == *" limits "* ]]; then
+  log "== limits: $(date +%T), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "limits start $(date +%s) $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/phases.log"
+  OUT=$OUT/limits PEER_DIR=$PEER_DIR REPLAY_BIN=$REPLAY_BIN FLOOR_KAFKA_PROPS=$SCALE_KAFKA_PROPS \
+    FLOOR_SECS=${FLOOR_SECS:-10} bash "$HERE/limits.sh" || log "limits: exited with $?"
+  echo "limits end $(date +%s) $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/phases.log"
 fi
 echo "finished=$(date -Is)" >> "$OUT/params"
 
