@@ -94,6 +94,7 @@ int run_server(const CommandLine& cl) {
   engine_options.client_buffer_bytes = static_cast<std::size_t>(config.client_buffer_bytes);
   engine_options.live_hub_clients = static_cast<std::size_t>(config.live_hub_clients);
   engine_options.live_hub_linger_ms = config.live_hub_linger_ms;
+  engine_options.live_replay_bytes = static_cast<std::size_t>(config.live_replay_bytes);
   std::vector<streaming::EncoderEntry> encoders;
   for (std::size_t i = 0; i < plugins.encoders.size(); ++i) {
     encoders.push_back({plugins.encoders[i].get(), plugins.encoder_names[i]});

@@ -132,6 +132,8 @@ AppConfig parse_app_config(const YAML::Node& root, const std::string& config_dir
        [&](auto& n, auto& k) { c.client_buffer_bytes = as_int(n, k, 4096, 1LL << 32); }},
       {"live_hub_linger_ms",
        [&](auto& n, auto& k) { c.live_hub_linger_ms = as_int(n, k, 0, 24LL * 3600 * 1000); }},
+      {"live_replay_bytes",
+       [&](auto& n, auto& k) { c.live_replay_bytes = as_int(n, k, 0, 1LL << 32); }},
       {"live_hub_clients",
        [&](auto& n, auto& k) { c.live_hub_clients = static_cast<int>(as_int(n, k, 1, 1 << 30)); }},
       {"event_loops",

@@ -49,6 +49,7 @@ struct AppConfig {
   int event_loops = 0;                         // 0: one per core, at most 4
   int live_hub_clients = 256;                  // clients per live hub before the next loop gets one
   std::int64_t live_hub_linger_ms = 5000;      // an empty live hub keeps its reader this long
+  std::int64_t live_replay_bytes = 4 << 20;    // recent batches a live hub keeps for resumes
   int http_threads = 16;
   // Connections accepted and waiting for an HTTP thread; beyond it a connection is answered
   // 503 at once by the overload responder instead of waiting.

@@ -279,7 +279,17 @@ void StreamRoute::handleRequest(Poco::Net::HTTPServerRequest& request,
         plan.partitions.push_back(std::move(p));
       }
       if (!head_only) {
-        if (auto s = source.open(positions, plan.reader); !s.ok()) throw Refusal{from_source(s)};
+        // Resuming a little behind a live hub (an EventSource reconnect): served from its
+        // recent events, no reader of its own. Otherwise a reader from the positions.
+        std::string replay_key =
+            plan.live
+                ? std::string()
+                : ctx_.engine->place_resume(join(parsed.topics, ","), plan.partitions, reservation);
+        if (!replay_key.empty()) {
+          plan.hub_key = std::move(replay_key);
+        } else if (auto s = source.open(positions, plan.reader); !s.ok()) {
+          throw Refusal{from_source(s)};
+        }
       }
     }
   } catch (const Refusal& r) {

@@ -70,6 +70,13 @@ Hub::Hub(EventLoop& loop, const HubEnvironment& env, std::string key, bool live,
   invalid_events_ =
       env_.metrics->counter("eventstreams_events_invalid_total",
                             "Kafka messages skipped because they are not JSON objects");
+  if (live_) start_replay_ring();
+}
+
+void Hub::start_replay_ring() {
+  if (env_.live_replay_bytes == 0) return;
+  ring_ = std::make_unique<ReplayRing>(env_.live_replay_bytes);
+  ring_->start_at(ids_.positions());
 }
 
 Hub::~Hub() {
@@ -116,7 +123,69 @@ Hub::Group& Hub::group_for(StreamPlan& plan) {
 }
 
 void Hub::join(std::shared_ptr<ClientConnection> connection, StreamPlan& plan) {
+  add_member(std::move(connection), group_for(plan));
+}
+
+void Hub::join_replay(std::shared_ptr<ClientConnection> connection, StreamPlan& plan,
+                      std::uint64_t pin) {
   Group& g = group_for(plan);
+  const bool ids_wanted = env_.encoders[g.encoder_index].factory->wants_ids();
+  // The client's own ids until it stands where the hub does; the hub's from then on.
+  ResumeIds ids(plan.partitions, plan.cluster_id);
+  struct Want {
+    std::string_view topic;
+    std::int32_t partition;
+    std::int64_t next;
+    int slot;
+  };
+  std::vector<Want> wants;
+  for (const PartitionStart& p : plan.partitions) {
+    wants.push_back({p.topic, p.partition, p.offset, ids.topic_slot(p.topic)});
+  }
+  EventBatch& out = replay_;
+  out.clear();
+  out.topics.clear();
+  const auto send = [&] {
+    if (out.events.empty()) return;
+    for (auto& t : g.transforms) t->apply(out);
+    const Chunk chunk = encode(g, out);
+    if (chunk.bytes) {
+      connection->enqueue(chunk.bytes, chunk.start, chunk.length);
+      connection->events_sent += g.frames.size();
+      g.events_sent->add(g.frames.size());
+      g.bytes_sent->add(chunk.payload);
+    }
+    out.clear();
+  };
+  ring_->for_each_from(pin, [&](const std::string& topic, const Event& e, std::string_view value) {
+    auto w = std::find_if(wants.begin(), wants.end(), [&](const Want& x) {
+      return x.partition == e.partition && x.topic == topic;
+    });
+    if (w == wants.end() || e.offset < w->next) return;  // it has this one already
+    w->next = e.offset + 1;
+    ids.advance(w->slot, e.partition, e.offset, e.timestamp);
+    if (e.dropped) return;
+    Event copy = e;
+    auto t = std::find(out.topics.begin(), out.topics.end(), topic);
+    if (t == out.topics.end()) t = out.topics.insert(out.topics.end(), topic);
+    copy.topic = static_cast<std::uint32_t>(t - out.topics.begin());
+    copy.value = out.store(value);
+    copy.key = {};
+    copy.id = {};
+    if (ids_wanted) {
+      const std::size_t id_start = out.arena.size();
+      ids.append_id(out.arena);
+      copy.id = {static_cast<std::uint32_t>(id_start),
+                 static_cast<std::uint32_t>(out.arena.size() - id_start)};
+    }
+    out.events.push_back(copy);
+    if (out.events.size() >= env_.batch_events) send();
+  });
+  send();
+  add_member(std::move(connection), g);
+}
+
+void Hub::add_member(std::shared_ptr<ClientConnection> connection, Group& g) {
   connection->set_owner(this);
   if (!live_) connection->set_drain_mark(private_resume_bytes(env_));
   connection->group = &g;
@@ -241,32 +310,42 @@ void Hub::process(EventBatch& raw) {
     last_invalid_log_ms_ = loop_.now_ms();
     invalid_since_log_ = 0;
   }
+  // A live hub keeps the batch for clients resuming near the head, and delivers it from
+  // there (normalized_ gets a recycled batch): whatever id a client saw, the ring has.
+  const EventBatch& batch = ring_ ? ring_->append(normalized_) : normalized_;
   for (auto& g : groups_) {
     if (g->members.empty()) continue;
     if (g->transforms.empty()) {
-      deliver(*g, normalized_);
+      deliver(*g, batch);
     } else {
-      g->scratch.topics = normalized_.topics;
-      g->scratch.events = normalized_.events;
-      g->scratch.arena = normalized_.arena;
+      g->scratch.topics = batch.topics;
+      g->scratch.events = batch.events;
+      g->scratch.arena = batch.arena;
       for (auto& t : g->transforms) t->apply(g->scratch);
       deliver(*g, g->scratch);
     }
   }
 }
 
-void Hub::deliver(Group& g, const EventBatch& batch) {
+Hub::Chunk Hub::encode(Group& g, const EventBatch& batch) {
   auto buffer = std::make_shared<std::string>();
   buffer->reserve(kChunkHeaderRoom + batch.arena.size() + batch.events.size() * 48 + 2);
   buffer->append(kChunkHeaderRoom, ' ');
   g.frames.clear();
   g.encoder->encode(batch, *buffer, g.frames);
-  if (g.frames.empty()) return;
-  const std::size_t payload = buffer->size() - kChunkHeaderRoom;
-  const std::size_t start = write_chunk_header(*buffer, payload);
+  if (g.frames.empty()) return {};
+  Chunk chunk;
+  chunk.payload = buffer->size() - kChunkHeaderRoom;
+  chunk.start = write_chunk_header(*buffer, chunk.payload);
   buffer->append("\r\n");
-  const std::size_t length = buffer->size() - start;
-  SharedBytes shared = std::move(buffer);
+  chunk.length = buffer->size() - chunk.start;
+  chunk.bytes = std::move(buffer);
+  return chunk;
+}
+
+void Hub::deliver(Group& g, const EventBatch& batch) {
+  const Chunk chunk = encode(g, batch);
+  if (!chunk.bytes) return;
 
   // A snapshot: a write may find a client gone, and closing it removes it from g.members.
   // Closed connections are only retired, so the pointers stay valid through this loop.
@@ -276,7 +355,7 @@ void Hub::deliver(Group& g, const EventBatch& batch) {
   const std::size_t receivers = targets.size();
   std::vector<ClientConnection*> too_slow;
   for (ClientConnection* member : targets) {
-    member->enqueue(shared, start, length);
+    member->enqueue(chunk.bytes, chunk.start, chunk.length);
     member->events_sent += g.frames.size();
     member->flush();
     if (!member->open()) continue;
@@ -289,7 +368,7 @@ void Hub::deliver(Group& g, const EventBatch& batch) {
     }
   }
   g.events_sent->add(g.frames.size() * receivers);
-  g.bytes_sent->add(payload * receivers);
+  g.bytes_sent->add(chunk.payload * receivers);
   for (auto* c : too_slow) c->close("client too slow: unsent data over client_buffer_bytes");
 }
 
@@ -318,6 +397,7 @@ void Hub::fail(const SourceStatus& status) {
 void Hub::promote_to_live(std::int64_t now_wall_ms) {
   live_ = true;
   ids_.caught_up_at(now_wall_ms);
+  start_replay_ring();
   if (paused_) {
     // Live hubs drop slow clients instead of waiting for them.
     paused_ = false;

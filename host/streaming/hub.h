@@ -20,6 +20,7 @@
 #include "services/metrics_registry.h"
 #include "streaming/client_connection.h"
 #include "streaming/event_loop.h"
+#include "streaming/replay_ring.h"
 #include "streaming/resume_ids.h"
 #include "streaming/stream_plan.h"
 
@@ -38,6 +39,8 @@ struct HubEnvironment {
   std::int64_t heartbeat_interval_ms = 15000;
   std::size_t client_buffer_bytes = 4 << 20;
   std::size_t batch_events = 512;
+  // Bytes of recent batches each live hub keeps for clients resuming near the head (0: none).
+  std::size_t live_replay_bytes = 0;
 };
 
 class Hub final : public IoWatcher,
@@ -61,6 +64,13 @@ class Hub final : public IoWatcher,
   void start();
   // Adds a client; its headers and preamble are already sent.
   void join(std::shared_ptr<ClientConnection> connection, StreamPlan& plan);
+  // Adds a client that resumes from plan.partitions: first the events of the replay ring it
+  // lacks (pinned by `pin`, with ids of its own), then the live stream with everyone else.
+  void join_replay(std::shared_ptr<ClientConnection> connection, StreamPlan& plan,
+                   std::uint64_t pin);
+  // A live hub's recent batches (null for a private hub, or when configured off). Set before
+  // the hub is registered as live, under the engine's lock.
+  ReplayRing* replay_ring() const { return ring_.get(); }
   // Sends a heartbeat to clients idle for the configured interval.
   void heartbeat(std::int64_t now_ms);
   // Ends every stream cleanly (server shutdown).
@@ -90,7 +100,17 @@ class Hub final : public IoWatcher,
 
  private:
   struct Group;
+  // One group's encoding of a batch as a chunk; `bytes` is null when it has no frame.
+  struct Chunk {
+    SharedBytes bytes;
+    std::size_t start = 0;
+    std::size_t length = 0;
+    std::size_t payload = 0;
+  };
   Group& group_for(StreamPlan& plan);
+  void add_member(std::shared_ptr<ClientConnection> connection, Group& g);
+  Chunk encode(Group& g, const EventBatch& batch);
+  void start_replay_ring();
   void pump();
   // A private hub at the head asks (soon) to join or become the live hub.
   void check_caught_up();
@@ -119,6 +139,8 @@ class Hub final : public IoWatcher,
 
   EventBatch raw_;         // what the reader fills; its topic table lives as long as the reader
   EventBatch normalized_;  // rewritten payloads and ids
+  std::unique_ptr<ReplayRing> ring_;
+  EventBatch replay_;                                // what join_replay() sends one client
   std::vector<int> topic_slots_;                     // raw_.topics index -> ResumeIds slot
   std::vector<ClientConnection*> delivery_targets_;  // reused per delivery
   Counter* invalid_events_ = nullptr;

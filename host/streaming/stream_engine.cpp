@@ -18,6 +18,8 @@ StreamEngine::Reservation& StreamEngine::Reservation::operator=(Reservation&& o)
     release();
     engine_ = o.engine_;
     key_ = std::move(o.key_);
+    replay_hub_ = std::move(o.replay_hub_);
+    replay_pin_ = o.replay_pin_;
     o.engine_ = nullptr;
   }
   return *this;
@@ -25,8 +27,9 @@ StreamEngine::Reservation& StreamEngine::Reservation::operator=(Reservation&& o)
 
 void StreamEngine::Reservation::release() {
   if (engine_) {
-    engine_->release_reservation(key_);
+    engine_->release_reservation(*this);
     engine_ = nullptr;
+    replay_hub_.reset();
   }
 }
 
@@ -39,6 +42,10 @@ StreamEngine::StreamEngine(const EngineOptions& options, std::vector<EncoderEntr
   env_.heartbeat_interval_ms = options.heartbeat_interval_ms;
   env_.client_buffer_bytes = options.client_buffer_bytes;
   env_.batch_events = options.batch_events;
+  env_.live_replay_bytes = options.live_replay_bytes;
+  replayed_resumes_ = metrics.counter(
+      "eventstreams_resumes_replayed_total",
+      "Resuming clients served from a live hub's recent events, without a reader of their own");
   const int n = std::max(1, options.loops);
   for (int i = 0; i < n; ++i) {
     auto state = std::make_unique<LoopState>();
@@ -153,9 +160,35 @@ bool StreamEngine::reserve(const std::string& key, Reservation& reservation) {
   return true;
 }
 
-void StreamEngine::release_reservation(const std::string& key) {
+std::string StreamEngine::place_resume(const std::string& topics_key,
+                                       const std::vector<PartitionStart>& starts,
+                                       Reservation& reservation) {
+  reservation.release();  // before the lock: releasing takes it
+  if (options_.live_replay_bytes == 0) return {};
   std::lock_guard lock(live_mutex_);
-  auto it = live_.find(key);
+  for (std::size_t loop = 0; loop < loops_.size(); ++loop) {
+    std::string key = shard_key(topics_key, loop);
+    auto it = live_.find(key);
+    if (it == live_.end() || !it->second.hub || it->second.hub->failed()) continue;
+    ReplayRing* ring = it->second.hub->replay_ring();
+    if (ring == nullptr) continue;
+    // What it lacks goes into its buffer at once: at most half, so the live events that
+    // follow do not find it over client_buffer_bytes.
+    if (auto pin = ring->pin(starts, options_.client_buffer_bytes / 2)) {
+      reserve(key, reservation);
+      reservation.replay_hub_ = it->second.hub;
+      reservation.replay_pin_ = *pin;
+      replayed_resumes_->add();
+      return key;
+    }
+  }
+  return {};
+}
+
+void StreamEngine::release_reservation(Reservation& reservation) {
+  std::lock_guard lock(live_mutex_);
+  if (auto hub = reservation.replay_hub_.lock()) hub->replay_ring()->unpin(reservation.replay_pin_);
+  auto it = live_.find(reservation.key_);
   if (it == live_.end()) return;
   if (--it->second.pending == 0) {
     // The hub may have emptied while the reservation held it: let its loop decide.
@@ -199,6 +232,11 @@ void StreamEngine::attach_on_loop(LoopState& state, StreamPlan& plan, int fd,
     std::lock_guard lock(live_mutex_);
     auto it = live_.find(plan.hub_key);
     if (it != live_.end() && it->second.hub) hub = it->second.hub;
+  } else if (auto replay = reservation.replay_hub_.lock(); replay && !replay->failed()) {
+    replay->join_replay(connection, plan, reservation.replay_pin_);
+    reservation.release();
+    connection->flush();
+    return;
   }
   if (!hub) {
     if (!plan.reader) {

@@ -32,6 +32,11 @@ struct EngineOptions {
   // back (EventSource reconnects, a flapping proxy) do not start and stop a Kafka consumer
   // each time. 0 tears it down at once.
   std::int64_t live_hub_linger_ms = 5000;
+  // Bytes of its latest batches each live hub keeps, so that a client resuming within them
+  // (an EventSource reconnect) joins it after a replay from memory, without a Kafka consumer
+  // of its own. 0 turns it off. A client is served so only when what it lacks is at most
+  // half of client_buffer_bytes.
+  std::size_t live_replay_bytes = 4 << 20;
 };
 
 class StreamEngine {
@@ -48,18 +53,26 @@ class StreamEngine {
   class Reservation {
    public:
     Reservation() = default;
-    Reservation(Reservation&& o) noexcept : engine_(o.engine_), key_(std::move(o.key_)) {
+    Reservation(Reservation&& o) noexcept
+        : engine_(o.engine_),
+          key_(std::move(o.key_)),
+          replay_hub_(std::move(o.replay_hub_)),
+          replay_pin_(o.replay_pin_) {
       o.engine_ = nullptr;
     }
     Reservation& operator=(Reservation&& o) noexcept;
     ~Reservation() { release(); }
     explicit operator bool() const { return engine_ != nullptr; }
+    // Set by place_resume(): the hub whose replay ring holds what the client lacks.
+    bool replays() const { return engine_ != nullptr && !replay_hub_.expired(); }
     void release();
 
    private:
     friend class StreamEngine;
     StreamEngine* engine_ = nullptr;
     std::string key_;
+    std::weak_ptr<Hub> replay_hub_;  // with the pin of its ring
+    std::uint64_t replay_pin_ = 0;
   };
 
   // From a handler thread: the hub key (topic set and event loop) of a new client of the
@@ -69,6 +82,13 @@ class StreamEngine {
   // and a loop has none (the key then names that loop and the client's reader starts a live
   // hub there). A catch-up client goes where it will join a live hub once at the head.
   std::string place(const std::string& topics_key, bool live, Reservation& reservation);
+
+  // From a handler thread, for a client resuming from `starts` (every partition of its
+  // topics): the key of a live hub of `topics_key` whose replay ring holds every event the
+  // client lacks, with a reservation that pins them; "" (and no reservation) when none does
+  // and the client needs a reader of its own.
+  std::string place_resume(const std::string& topics_key, const std::vector<PartitionStart>& starts,
+                           Reservation& reservation);
 
   // From a handler thread: `fd` is the client's socket (headers sent), owned from now on.
   void attach(StreamPlan plan, int fd, Reservation reservation);
@@ -99,7 +119,7 @@ class StreamEngine {
   void on_hub_empty(LoopState& state, Hub& hub, bool linger_over = false);
   // Loop thread: ends the live hubs of `state` that stayed empty for live_hub_linger_ms.
   void end_lingering_hubs(LoopState& state, std::int64_t now_ms);
-  void release_reservation(const std::string& key);
+  void release_reservation(Reservation& reservation);
 
   EngineOptions options_;
   HubEnvironment env_;
@@ -107,6 +127,7 @@ class StreamEngine {
   mutable std::mutex live_mutex_;
   std::map<std::string, LiveEntry> live_;
   std::atomic<std::size_t> private_hub_count_{0};
+  Counter* replayed_resumes_ = nullptr;
   bool stopped_ = false;
 };
 

@@ -111,5 +111,35 @@ TEST_F(Resume, ExactOffsetKeepsEventsThatShareAMillisecond) {
   EXPECT_EQ(rest[1].offset, 2);
 }
 
+// An EventSource reconnect near the head while the stream's live hub runs: what the client
+// missed comes from the hub's recent events (no Kafka reader of its own), exactly.
+TEST_F(Resume, ReconnectNearTheHeadIsServedFromTheLiveHub) {
+  const auto t = topic("replay", 2);
+  start_server({{"r", {t}}});
+  auto watcher = open_ready("/v2/stream/r");  // keeps the live hub running
+  auto c = open_ready("/v2/stream/r");
+  std::vector<ProduceMessage> msgs;
+  for (int i = 0; i < 10; ++i) {
+    msgs.push_back({t, i % 2, R"({"i":)" + std::to_string(i) + "}", std::nullopt, now_ms()});
+  }
+  producer().produce_many(msgs);
+  const auto first = read_events(*c, 4);
+  ASSERT_EQ(first.size(), 4u);
+  std::set<std::string> seen;
+  for (const auto& e : first) seen.insert(key_of(e));
+  c->close();
+  ASSERT_EQ(read_events(*watcher, 10).size(), 10u);  // the hub has read them all
+
+  auto again = open_ready("/v2/stream/r", {{"Last-Event-ID", first.back().id}});
+  const auto rest = read_events(*again, 6);
+  ASSERT_EQ(rest.size(), 6u);
+  for (const auto& e : rest) EXPECT_TRUE(seen.insert(key_of(e)).second) << "again " << key_of(e);
+  expect_no_event(*again, 1000ms);
+  const std::string metrics = get(server_->port(), "/metrics").body;
+  EXPECT_NE(metrics.find("\neventstreams_resumes_replayed_total 1\n"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("\neventstreams_source_readers 1\n"), std::string::npos) << metrics;
+}
+
 }  // namespace
 }  // namespace eventstreams::testing

@@ -33,6 +33,7 @@ TEST(AppConfig, MinimalConfigGetsDefaults) {
   EXPECT_FALSE(c.allowed_streams.has_value());
   EXPECT_EQ(c.live_hub_clients, 256);
   EXPECT_EQ(c.live_hub_linger_ms, 5000);
+  EXPECT_EQ(c.live_replay_bytes, 4 << 20);
 }
 
 TEST(AppConfig, LiveHubClientsIsAPositiveCount) {

@@ -177,7 +177,8 @@ class EngineTest : public ::testing::Test {
   void TearDown() override { engine_.reset(); }
 
   void make_engine(std::size_t buffer, std::int64_t heartbeat_ms, int loops = 1,
-                   std::size_t live_hub_clients = 256, std::int64_t linger_ms = 0) {
+                   std::size_t live_hub_clients = 256, std::int64_t linger_ms = 0,
+                   std::size_t replay_bytes = 4 << 20) {
     engine_.reset();
     std::string error;
     encoder_ = std::make_unique<sse::SseEncoderFactory>(sse::SseConfig{});
@@ -185,6 +186,7 @@ class EngineTest : public ::testing::Test {
     opt.loops = loops;
     opt.live_hub_clients = live_hub_clients;
     opt.live_hub_linger_ms = linger_ms;
+    opt.live_replay_bytes = replay_bytes;
     opt.client_buffer_bytes = buffer;
     opt.heartbeat_interval_ms = heartbeat_ms;
     engine_ = std::make_unique<StreamEngine>(
@@ -235,6 +237,39 @@ class EngineTest : public ::testing::Test {
     source_.open(pos, plan.reader);
     engine_->attach(std::move(plan), sv[0], {});
     return std::make_unique<Client>(sv[1]);
+  }
+
+  // Attaches a client of topic "t" resuming at `offset` the way the HTTP route does: from a
+  // live hub's recent events when they hold what it lacks (`replayed`), else its own reader.
+  std::unique_ptr<Client> attach_resume(std::int64_t offset, bool* replayed) {
+    int sv[2];
+    EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    StreamPlan plan;
+    plan.topics = {"t"};
+    plan.live = false;
+    StreamEngine::Reservation reservation;
+    plan.hub_key = engine_->place("t", false, reservation);
+    plan.group_key = "sse|s";
+    plan.client.streams = "s";
+    plan.cluster_id = source_.cluster_id();
+    plan.partitions = {{"t", 0, offset, std::nullopt}};
+    std::string key = engine_->place_resume("t", plan.partitions, reservation);
+    *replayed = !key.empty();
+    if (*replayed) {
+      EXPECT_TRUE(reservation.replays());
+      plan.hub_key = key;
+    } else {
+      std::vector<StartPosition> pos{{"t", 0, offset, false}};
+      source_.open(pos, plan.reader);
+    }
+    engine_->attach(std::move(plan), sv[0], std::move(reservation));
+    return std::make_unique<Client>(sv[1]);
+  }
+
+  static std::size_t count(const std::string& s, const std::string& needle) {
+    std::size_t n = 0;
+    for (auto p = s.find(needle); p != std::string::npos; p = s.find(needle, p + 1)) ++n;
+    return n;
   }
 
   template <class Pred>
@@ -452,6 +487,63 @@ TEST_F(EngineTest, CatchUpClientMovesToTheLiveHubWithoutLossOrDuplicate) {
   };
   EXPECT_EQ(count(resumed->received, "\"offset\":0}}"), 1u);
   EXPECT_EQ(count(resumed->received, "\"offset\":1}}"), 1u);
+}
+
+// An EventSource reconnect a little behind the head: what it missed comes from the live hub's
+// recent events, with ids of its own, then it follows the live stream; no second reader.
+TEST_F(EngineTest, ResumingClientIsServedFromTheLiveHubsRecentEvents) {
+  auto live = attach_live();
+  ASSERT_TRUE(wait_connected(1));
+  for (int i = 0; i < 5; ++i)
+    source_.push({"t", 0, i, 100 + i, R"({"n":)" + std::to_string(i) + "}"});
+  ASSERT_TRUE(live->wait_for("\"offset\":4}}"));
+  bool replayed = false;
+  auto resumed = attach_resume(2, &replayed);
+  ASSERT_TRUE(replayed);
+  ASSERT_TRUE(resumed->wait_for("\"offset\":4}}")) << resumed->received;
+  ASSERT_TRUE(wait_connected(2));
+  EXPECT_EQ(source_.open_readers(), 1u);
+  EXPECT_EQ(metrics_.value("eventstreams_resumes_replayed_total"), 1);
+  source_.push({"t", 0, 5, 105, R"({"n":5})"});
+  ASSERT_TRUE(resumed->wait_for("\"offset\":5}}")) << resumed->received;
+  ASSERT_TRUE(live->wait_for("\"offset\":5}}"));
+  // Offsets 2..5 once each, none before; the ids are the resumed client's own.
+  EXPECT_EQ(count(resumed->received, "\"offset\":1}}"), 0u);
+  for (int i = 2; i <= 5; ++i) {
+    EXPECT_EQ(count(resumed->received, "\"offset\":" + std::to_string(i) + "}}"), 1u) << i;
+  }
+  EXPECT_NE(resumed->received.find(
+                R"(id: [{"topic":"t","partition":0,"timestamp":103,"offset":3,"cluster":"fake"}])"),
+            std::string::npos)
+      << resumed->received;
+  EXPECT_NE(resumed->received.find(
+                R"(id: [{"topic":"t","partition":0,"timestamp":106,"offset":6,"cluster":"fake"}])"),
+            std::string::npos)
+      << resumed->received;
+}
+
+TEST_F(EngineTest, ResumingBeforeTheRecentEventsGetsAReaderOfItsOwn) {
+  make_engine(1 << 20, 0, 1, 256, 0, /*replay_bytes=*/1);  // keeps the newest batch only
+  auto live = attach_live();
+  ASSERT_TRUE(wait_connected(1));
+  for (int i = 0; i < 3; ++i) {  // one batch each
+    source_.push({"t", 0, i, 100 + i, "{}"});
+    ASSERT_TRUE(live->wait_for("\"offset\":" + std::to_string(i) + "}}"));
+  }
+  bool replayed = true;
+  auto resumed = attach_resume(0, &replayed);
+  EXPECT_FALSE(replayed);
+  ASSERT_TRUE(resumed->wait_for("\"offset\":2}}")) << resumed->received;
+  EXPECT_EQ(count(resumed->received, "\"offset\":0}}"), 1u);
+  EXPECT_EQ(metrics_.value("eventstreams_resumes_replayed_total"), 0);
+  // Within the newest batch: served from it.
+  auto recent = attach_resume(2, &replayed);
+  EXPECT_TRUE(replayed);
+  ASSERT_TRUE(wait_until([&] { return engine_->private_hubs() == 0; }));
+  source_.push({"t", 0, 3, 103, "{}"});
+  ASSERT_TRUE(recent->wait_for("\"offset\":3}}")) << recent->received;
+  EXPECT_EQ(count(recent->received, "data: "), 2u);
+  EXPECT_EQ(count(recent->received, "\"offset\":2}}"), 1u);
 }
 
 }  // namespace
