@@ -8,10 +8,11 @@
 #include "pipeline/meta_rewriter.h"
 
 #include <array>
-#include <bit>
 #include <bitset>
 #include <charconv>
 #include <cstring>
+
+#include "pipeline/json_string_scan.h"
 
 namespace eventstreams::pipeline {
 namespace {
@@ -47,18 +48,6 @@ constexpr std::array<std::uint8_t, 256> kStringByte = make_string_byte_table();
 
 inline std::uint8_t string_byte(char c) {
   return kStringByte[static_cast<unsigned char>(c)];
-}
-
-// SWAR ("SIMD within a register") test of 8 string bytes at once: the result has bit 7 set in
-// each byte of `w` that is '"', '\\', a control character or non-ASCII, i.e. not kPlain. Uses
-// the classic "has a zero byte" trick; its borrows can flag bytes above a real hit but never
-// below one, so zero means "all plain" and the lowest flag is exact.
-inline std::uint64_t non_plain_bytes(std::uint64_t w) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101;
-  constexpr std::uint64_t kHigh = 0x8080808080808080;
-  const auto zero_bytes = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-  const std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
-  return zero_bytes(w ^ (kOnes * '"')) | zero_bytes(w ^ (kOnes * '\\')) | below_space | (w & kHigh);
 }
 
 inline bool is_ws(char c) {
@@ -270,22 +259,8 @@ class Rewriter {
 
   // --- Scalars ---------------------------------------------------------------------------
 
-  // Most string bytes are plain ASCII: skip them a word at a time, then byte by byte near the
-  // end of the input (or on big-endian machines, where the lowest byte is not the first).
-  void skip_plain_string_bytes() {
-    if constexpr (std::endian::native == std::endian::little) {
-      while (end_ - p_ >= 8) {
-        std::uint64_t word;
-        std::memcpy(&word, p_, sizeof word);
-        if (const std::uint64_t flags = non_plain_bytes(word)) {
-          p_ += std::countr_zero(flags) / 8;  // the first byte that needs a look
-          return;
-        }
-        p_ += 8;
-      }
-    }
-    while (p_ != end_ && string_byte(*p_) == kPlain) ++p_;
-  }
+  // Most string bytes are plain ASCII: skip them a block at a time (json_string_scan.h).
+  void skip_plain_string_bytes() { p_ = json_string_scan::skip_plain(p_, end_); }
 
   // p_ is at the opening quote. Leaves p_ past the closing quote, `name` (if given) holding
   // the raw contents.
