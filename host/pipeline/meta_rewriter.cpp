@@ -104,12 +104,10 @@ void append_json_string(std::string_view s, std::string& out) {
   const char* const end = p + s.size();
   const char* run = p;  // start of the bytes that go out unchanged
   out.push_back('"');
-  while (p != end) {
+  for (;;) {
+    p = json_string_scan::skip_plain(p, end);
+    if (p == end) break;
     const std::uint8_t kind = string_byte(*p);
-    if (kind == kPlain) {
-      ++p;
-      continue;
-    }
     if (kind == kNonAscii) {
       if (const std::size_t len = utf8_sequence_length(p, end)) {
         p += len;
