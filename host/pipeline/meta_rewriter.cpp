@@ -247,7 +247,8 @@ class Rewriter {
 
   // Whitespace is the one thing dropped from otherwise copied input: flush what precedes it.
   void skip_ws() {
-    if (p_ == end_ || !is_ws(*p_)) return;  // the common case for compact input
+    // The common case for compact input: one compare, as every whitespace byte is <= ' '.
+    if (p_ == end_ || static_cast<unsigned char>(*p_) > ' ' || !is_ws(*p_)) return;
     emit_pending();
     do {
       ++p_;
@@ -381,9 +382,17 @@ class Rewriter {
 
   // --- Containers ------------------------------------------------------------------------
 
-  // Any JSON value, nested `depth` containers deep (the containers around it). Iterative, so
-  // hostile nesting costs a bit per level in a fixed stack instead of a call frame.
+  // Any JSON value, nested `depth` containers deep (the containers around it). Most member
+  // values are scalars: they skip the container machinery and its stack.
   bool scan_value(int depth) {
+    skip_ws();
+    if (p_ != end_ && (*p_ == '{' || *p_ == '[')) return scan_container(depth);
+    return scan_scalar();
+  }
+
+  // A value at p_ that starts with '{' or '['. Iterative, so hostile nesting costs a bit per
+  // level in a fixed stack instead of a call frame.
+  bool scan_container(int depth) {
     std::bitset<kMaxDepth> is_object;  // kind of each container this value has opened
     int open = 0;
     for (;;) {
