@@ -280,13 +280,28 @@ class Rewriter {
           break;
         case kControl:
           return false;  // must be escaped in JSON
-        default: {       // kNonAscii
-          const std::size_t len = utf8_sequence_length(p_, end_);
-          if (len == 0) return false;
-          p_ += len;
-        }
+        default:         // kNonAscii
+          // Text in most scripts but Latin is a run of such sequences: validate the whole run
+          // before going back to the block scan, which would stop again at once.
+          do {
+            if (!skip_utf8_sequence()) return false;
+          } while (p_ != end_ && string_byte(*p_) == kNonAscii);
       }
     }
+  }
+
+  // p_ is at a byte >= 0x80: steps over the UTF-8 sequence there, or fails if it is not valid.
+  bool skip_utf8_sequence() {
+    // Inline the two-byte case (Cyrillic, Greek, Arabic, Hebrew, Latin accents, ...).
+    const auto b0 = static_cast<unsigned char>(p_[0]);
+    if (b0 >= 0xC2 && b0 <= 0xDF && end_ - p_ >= 2 &&
+        (static_cast<unsigned char>(p_[1]) & 0xC0) == 0x80) {
+      p_ += 2;
+      return true;
+    }
+    const std::size_t len = utf8_sequence_length(p_, end_);
+    p_ += len;
+    return len != 0;
   }
 
   // p_ is at a backslash. Lone surrogates such as \ud800 are fine: the JSON grammar allows

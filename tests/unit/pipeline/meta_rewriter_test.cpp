@@ -401,6 +401,8 @@ constexpr Piece kPieces[] = {
     {"\xe2\x82\xac", true},
     {"\xf0\x9f\x98\x80", true},
     {"\xc3\xa9\xe2\x82\xac\xc3\xa9", true},
+    {"\xd0\x9f\xd1\x80\xd0\xb8\xd0\xbc\xd0\xb5\xd1\x80 \xd0\xbc\xd0\xb8\xd1\x80\xd0\xb0",
+     true},  // Cyrillic
     {"\"", false},
     {R"(\x)", false},
     {R"(\u12G4)", false},
@@ -414,6 +416,13 @@ constexpr Piece kPieces[] = {
     {"\xed\xa0\x80", false},
     {"\xe2\x82", false},
     {"\xf4\x90\x80\x80", false},
+    // A bad sequence after good ones, within one run of non-ASCII bytes.
+    {"\xc3\xa9\xc3", false},
+    {"\xd0\x9f\xd1\x80\x80", false},
+    {"\xd0\x9f\xc1\xbf", false},
+    {"\xd0\x9f\xd1\xd1", false},
+    {"\xe2\x82\xac\xed\xa0\x80", false},
+    {"\xc3\xa9\xf0\x9f\x98", false},
 };
 
 TEST(MetaRewriterStringScan, EveryKindOfByteAtEveryPositionOfAString) {
@@ -442,8 +451,9 @@ TEST(MetaRewriterStringScan, RejectsStringsCutAtTheEndOfTheInput) {
   // NUL it reads beyond it.
   for (std::size_t n = 0; n <= 40; ++n) {
     const std::string run(n, 'a');
-    for (const std::string_view cut : {""sv, "\\"sv, "\\u"sv, "\\u00"sv, "\xc3"sv, "\xe2\x82"sv,
-                                       "\xf0\x9f\x98"sv, "\xc3\xa9"sv, "\\\""sv}) {
+    for (const std::string_view cut :
+         {""sv, "\\"sv, "\\u"sv, "\\u00"sv, "\xc3"sv, "\xe2\x82"sv, "\xf0\x9f\x98"sv, "\xc3\xa9"sv,
+          "\\\""sv, "\xd0\x9f\xd1"sv}) {
       expect_rejected(R"({"s":")" + run + std::string(cut));
       expect_rejected(R"({")" + run + std::string(cut));
       expect_rejected(R"({"meta":{"topic":")" + run + std::string(cut));
