@@ -164,10 +164,18 @@ struct Name {
   std::string_view raw;
   bool escaped = false;
 
+  // Compares with a literal: its length is a compile-time constant, so for the usual
+  // unescaped name the compare is a length check and a load or two, not a memcmp call.
+  template <std::size_t N>
+  bool operator==(const char (&target)[N]) const {
+    constexpr std::size_t kLength = N - 1;  // without the NUL
+    if (!escaped) return raw.size() == kLength && std::memcmp(raw.data(), target, kLength) == 0;
+    return decoded_equals(std::string_view(target, kLength));
+  }
+
   // Compares the decoded name with `target` (ASCII) without decoding into a buffer: escaped
   // names are rare but must match, since "me\u0074a" is the meta member for any JSON parser.
-  bool operator==(std::string_view target) const {
-    if (!escaped) return raw == target;
+  bool decoded_equals(std::string_view target) const {
     std::size_t t = 0;
     for (std::size_t i = 0; i < raw.size(); ++t) {
       if (t == target.size()) return false;
@@ -526,10 +534,11 @@ class Rewriter {
   }
 
   Field match_field(const Name& name) const {
-    for (unsigned f = 0; f < kFieldCount; ++f) {
-      if (f == kKey && meta_.key == nullptr) break;  // no key: leave meta.key alone
-      if (name == kFieldNames[f]) return static_cast<Field>(f);
-    }
+    // The names of kFieldNames, spelled out so that each compare is against a literal.
+    if (name == "topic") return kTopic;
+    if (name == "partition") return kPartition;
+    if (name == "offset") return kOffset;
+    if (meta_.key != nullptr && name == "key") return kKey;  // no key: leave meta.key alone
     return kNoField;
   }
 
