@@ -502,6 +502,33 @@ TEST(MetaRewriterStringScan, RejectsEveryTruncationOfTheSampleEvents) {
   }
 }
 
+TEST(MetaRewriterStringScan, DigitRunsOfEveryLengthEndedByEveryByte) {
+  // Digits are scanned 8 at a time: runs of 1..24 digits (integer, fraction and exponent part)
+  // followed by each byte value, and cut at the end of the input.
+  for (std::size_t n = 1; n <= 24; ++n) {
+    std::string digits;
+    for (std::size_t i = 0; i < n; ++i) digits += static_cast<char>('1' + i % 9);
+    for (const std::string& number :
+         {digits, "-" + digits, "0." + digits, "1e" + digits, "-2.5E-" + digits}) {
+      for (int b = 0; b < 256; ++b) {
+        const char c = static_cast<char>(b);
+        const bool valid =
+            (c >= '0' && c <= '9') || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        const std::string member = R"("n":)" + number + c;
+        const auto out = rewrite("{" + member + "}");
+        ASSERT_EQ(out.has_value(), valid) << member;
+        if (valid) {
+          const std::string kept =
+              c >= '0' && c <= '9' ? member : member.substr(0, member.size() - 1);
+          ASSERT_EQ(*out, "{" + kept + ",\"meta\":{" + kMeta + "}}");
+        }
+      }
+      expect_rejected(R"({"n":)" + number);
+      EXPECT_TRUE(rewrite(R"({"n":[)" + number + "]}").has_value()) << number;
+    }
+  }
+}
+
 // --- Nesting --------------------------------------------------------------------------------
 
 // The top-level object is depth 1, so `{"a":` + n '[' nests n + 1 deep.
