@@ -13,6 +13,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "pipeline/json_string_scan.h"
+
 namespace eventstreams::pipeline {
 namespace {
 
@@ -49,23 +51,21 @@ inline std::uint8_t string_byte(char c) {
   return kStringByte[static_cast<unsigned char>(c)];
 }
 
-// SWAR ("SIMD within a register") test of 8 string bytes at once: the result has bit 7 set in
-// each byte of `w` that is '"', '\\', a control character or non-ASCII, i.e. not kPlain. Uses
-// the classic "has a zero byte" trick; its borrows can flag bytes above a real hit but never
-// below one, so zero means "all plain" and the lowest flag is exact.
-inline std::uint64_t non_plain_bytes(std::uint64_t w) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101;
-  constexpr std::uint64_t kHigh = 0x8080808080808080;
-  const auto zero_bytes = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-  const std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
-  return zero_bytes(w ^ (kOnes * '"')) | zero_bytes(w ^ (kOnes * '\\')) | below_space | (w & kHigh);
-}
-
 inline bool is_ws(char c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 inline bool is_digit(char c) {
   return c >= '0' && c <= '9';
+}
+
+// Non-zero in each byte of `w` that is not an ASCII digit: '0'..'9' are exactly the bytes with
+// high nibble 3 that keep it when 6 is added. A carry out of a byte (only from 0xFA..0xFF,
+// themselves flagged) can flag bytes above it but never below, so the lowest flag is exact.
+inline std::uint64_t non_digit_bytes(std::uint64_t w) {
+  constexpr std::uint64_t kHighNibbles = 0xF0F0F0F0F0F0F0F0;
+  constexpr std::uint64_t kThrees = 0x3030303030303030;
+  constexpr std::uint64_t kSixes = 0x0606060606060606;
+  return ((w & kHighNibbles) ^ kThrees) | (((w + kSixes) & kHighNibbles) ^ kThrees);
 }
 
 // Value of a hex digit, or -1.
@@ -115,12 +115,10 @@ void append_json_string(std::string_view s, std::string& out) {
   const char* const end = p + s.size();
   const char* run = p;  // start of the bytes that go out unchanged
   out.push_back('"');
-  while (p != end) {
+  for (;;) {
+    p = json_string_scan::skip_plain(p, end);
+    if (p == end) break;
     const std::uint8_t kind = string_byte(*p);
-    if (kind == kPlain) {
-      ++p;
-      continue;
-    }
     if (kind == kNonAscii) {
       if (const std::size_t len = utf8_sequence_length(p, end)) {
         p += len;
@@ -177,10 +175,18 @@ struct Name {
   std::string_view raw;
   bool escaped = false;
 
+  // Compares with a literal: its length is a compile-time constant, so for the usual
+  // unescaped name the compare is a length check and a load or two, not a memcmp call.
+  template <std::size_t N>
+  bool operator==(const char (&target)[N]) const {
+    constexpr std::size_t kLength = N - 1;  // without the NUL
+    if (!escaped) return raw.size() == kLength && std::memcmp(raw.data(), target, kLength) == 0;
+    return decoded_equals(std::string_view(target, kLength));
+  }
+
   // Compares the decoded name with `target` (ASCII) without decoding into a buffer: escaped
   // names are rare but must match, since "me\u0074a" is the meta member for any JSON parser.
-  bool operator==(std::string_view target) const {
-    if (!escaped) return raw == target;
+  bool decoded_equals(std::string_view target) const {
     std::size_t t = 0;
     for (std::size_t i = 0; i < raw.size(); ++t) {
       if (t == target.size()) return false;
@@ -260,7 +266,8 @@ class Rewriter {
 
   // Whitespace is the one thing dropped from otherwise copied input: flush what precedes it.
   void skip_ws() {
-    if (p_ == end_ || !is_ws(*p_)) return;  // the common case for compact input
+    // The common case for compact input: one compare, as every whitespace byte is <= ' '.
+    if (p_ == end_ || static_cast<unsigned char>(*p_) > ' ' || !is_ws(*p_)) return;
     emit_pending();
     do {
       ++p_;
@@ -270,22 +277,8 @@ class Rewriter {
 
   // --- Scalars ---------------------------------------------------------------------------
 
-  // Most string bytes are plain ASCII: skip them a word at a time, then byte by byte near the
-  // end of the input (or on big-endian machines, where the lowest byte is not the first).
-  void skip_plain_string_bytes() {
-    if constexpr (std::endian::native == std::endian::little) {
-      while (end_ - p_ >= 8) {
-        std::uint64_t word;
-        std::memcpy(&word, p_, sizeof word);
-        if (const std::uint64_t flags = non_plain_bytes(word)) {
-          p_ += std::countr_zero(flags) / 8;  // the first byte that needs a look
-          return;
-        }
-        p_ += 8;
-      }
-    }
-    while (p_ != end_ && string_byte(*p_) == kPlain) ++p_;
-  }
+  // Most string bytes are plain ASCII: skip them a block at a time (json_string_scan.h).
+  void skip_plain_string_bytes() { p_ = json_string_scan::skip_plain(p_, end_); }
 
   // p_ is at the opening quote. Leaves p_ past the closing quote, `name` (if given) holding
   // the raw contents.
@@ -306,13 +299,28 @@ class Rewriter {
           break;
         case kControl:
           return false;  // must be escaped in JSON
-        default: {       // kNonAscii
-          const std::size_t len = utf8_sequence_length(p_, end_);
-          if (len == 0) return false;
-          p_ += len;
-        }
+        default:         // kNonAscii
+          // Text in most scripts but Latin is a run of such sequences: validate the whole run
+          // before going back to the block scan, which would stop again at once.
+          do {
+            if (!skip_utf8_sequence()) return false;
+          } while (p_ != end_ && string_byte(*p_) == kNonAscii);
       }
     }
+  }
+
+  // p_ is at a byte >= 0x80: steps over the UTF-8 sequence there, or fails if it is not valid.
+  bool skip_utf8_sequence() {
+    // Inline the two-byte case (Cyrillic, Greek, Arabic, Hebrew, Latin accents, ...).
+    const auto b0 = static_cast<unsigned char>(p_[0]);
+    if (b0 >= 0xC2 && b0 <= 0xDF && end_ - p_ >= 2 &&
+        (static_cast<unsigned char>(p_[1]) & 0xC0) == 0x80) {
+      p_ += 2;
+      return true;
+    }
+    const std::size_t len = utf8_sequence_length(p_, end_);
+    p_ += len;
+    return len != 0;
   }
 
   // p_ is at a backslash. Lone surrogates such as \ud800 are fine: the JSON grammar allows
@@ -367,6 +375,19 @@ class Rewriter {
   // One or more digits.
   bool scan_digits() {
     const char* const start = p_;
+    // Event numbers (ids, timestamps, revisions, offsets) run to 10 digits and more: test 8
+    // bytes at a time where the lowest byte of a word is the first one.
+    if constexpr (std::endian::native == std::endian::little) {
+      while (end_ - p_ >= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, p_, sizeof word);
+        if (const std::uint64_t flags = non_digit_bytes(word)) {
+          p_ += std::countr_zero(flags) / 8;  // the first byte that is not a digit
+          return p_ != start;
+        }
+        p_ += 8;
+      }
+    }
     while (p_ != end_ && is_digit(*p_)) ++p_;
     return p_ != start;
   }
@@ -408,9 +429,17 @@ class Rewriter {
 
   // --- Containers ------------------------------------------------------------------------
 
-  // Any JSON value, nested `depth` containers deep (the containers around it). Iterative, so
-  // hostile nesting costs a bit per level in a fixed stack instead of a call frame.
+  // Any JSON value, nested `depth` containers deep (the containers around it). Most member
+  // values are scalars: they skip the container machinery and its stack.
   bool scan_value(int depth) {
+    skip_ws();
+    if (p_ != end_ && (*p_ == '{' || *p_ == '[')) return scan_container(depth);
+    return scan_scalar();
+  }
+
+  // A value at p_ that starts with '{' or '['. Iterative, so hostile nesting costs a bit per
+  // level in a fixed stack instead of a call frame.
+  bool scan_container(int depth) {
     std::bitset<kMaxDepth> is_object;  // kind of each container this value has opened
     int open = 0;
     for (;;) {
@@ -529,10 +558,11 @@ class Rewriter {
   }
 
   Field match_field(const Name& name) const {
-    for (unsigned f = 0; f < kFieldCount; ++f) {
-      if (f == kKey && meta_.key == nullptr) break;  // no key: leave meta.key alone
-      if (name == kFieldNames[f]) return static_cast<Field>(f);
-    }
+    // The names of kFieldNames, spelled out so that each compare is against a literal.
+    if (name == "topic") return kTopic;
+    if (name == "partition") return kPartition;
+    if (name == "offset") return kOffset;
+    if (meta_.key != nullptr && name == "key") return kKey;  // no key: leave meta.key alone
     return kNoField;
   }
 

@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "rapidjson_oracle.h"
 
@@ -31,7 +34,12 @@ constexpr std::string_view kPrefix = "previous events|";
 
 // Runs rewrite_event on a pre-filled `out` and checks the prefix is kept on success and the
 // whole buffer untouched on failure. Returns what was appended, or nullopt on failure.
+// The input is copied into a heap block of exactly its size, so that AddressSanitizer reports
+// any read past its end (a std::string would hide one in its spare capacity or final NUL).
 std::optional<std::string> rewrite(std::string_view input, const MetaFields& meta = fields()) {
+  const std::unique_ptr<char[]> exact(new char[input.size()]);
+  std::memcpy(exact.get(), input.data(), input.size());
+  input = std::string_view(exact.get(), input.size());
   std::string out(kPrefix);
   if (!rewrite_event(input, meta, out)) {
     EXPECT_EQ(out, kPrefix) << "out changed on failure";
@@ -368,6 +376,155 @@ TEST(MetaRewriter, ClassifiesEveryByteAtEveryPositionInAString) {
       if (plain) {
         ASSERT_EQ(*out, "{" + member + ",\"meta\":{" + kMeta + "}}");
       }
+    }
+  }
+}
+
+// --- Block boundaries of the string scan ----------------------------------------------------
+// Strings are scanned in 16-byte (SSE2) and 8-byte (SWAR) blocks with a byte-wise tail; these
+// put every kind of byte that ends a plain run at every offset across those blocks, and the end
+// of the input at every distance from them.
+
+struct Piece {
+  std::string_view bytes;
+  bool valid;  // inside a string, between plain ASCII
+};
+constexpr Piece kPieces[] = {
+    {R"(\")", true},
+    {R"(\\)", true},
+    {R"(\n)", true},
+    {R"(\/)", true},
+    {R"(\u00e9)", true},
+    {R"(\uD800)", true},
+    {"\x7f", true},
+    {"\xc3\xa9", true},
+    {"\xe2\x82\xac", true},
+    {"\xf0\x9f\x98\x80", true},
+    {"\xc3\xa9\xe2\x82\xac\xc3\xa9", true},
+    {"\xd0\x9f\xd1\x80\xd0\xb8\xd0\xbc\xd0\xb5\xd1\x80 \xd0\xbc\xd0\xb8\xd1\x80\xd0\xb0",
+     true},  // Cyrillic
+    {"\"", false},
+    {R"(\x)", false},
+    {R"(\u12G4)", false},
+    {"\x01", false},
+    {"\x1f", false},
+    {"\t", false},
+    {"\x80", false},
+    {"\xff", false},
+    {"\xc3", false},
+    {"\xc0\xaf", false},
+    {"\xed\xa0\x80", false},
+    {"\xe2\x82", false},
+    {"\xf4\x90\x80\x80", false},
+    // A bad sequence after good ones, within one run of non-ASCII bytes.
+    {"\xc3\xa9\xc3", false},
+    {"\xd0\x9f\xd1\x80\x80", false},
+    {"\xd0\x9f\xc1\xbf", false},
+    {"\xd0\x9f\xd1\xd1", false},
+    {"\xe2\x82\xac\xed\xa0\x80", false},
+    {"\xc3\xa9\xf0\x9f\x98", false},
+};
+
+TEST(MetaRewriterStringScan, EveryKindOfByteAtEveryPositionOfAString) {
+  for (const Piece& piece : kPieces) {
+    for (std::size_t at = 0; at <= 40; ++at) {
+      for (const std::size_t after : {std::size_t{0}, std::size_t{1}, std::size_t{7},
+                                      std::size_t{8}, std::size_t{15}, std::size_t{16}, 41 - at}) {
+        const std::string contents =
+            std::string(at, 'a') + std::string(piece.bytes) + std::string(after, 'b');
+        const std::string value_member = R"("s":")" + contents + "\"";
+        const std::string name_member = "\"" + contents + "\":0";
+        for (const std::string& member : {value_member, name_member}) {
+          const auto out = rewrite("{" + member + "}");
+          ASSERT_EQ(out.has_value(), piece.valid) << member;
+          if (piece.valid) {
+            ASSERT_EQ(*out, "{" + member + ",\"meta\":{" + kMeta + "}}");
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(MetaRewriterStringScan, RejectsStringsCutAtTheEndOfTheInput) {
+  // Nothing after the string: the scan must stop at the end of the input, not at a quote or a
+  // NUL it reads beyond it.
+  for (std::size_t n = 0; n <= 40; ++n) {
+    const std::string run(n, 'a');
+    for (const std::string_view cut :
+         {""sv, "\\"sv, "\\u"sv, "\\u00"sv, "\xc3"sv, "\xe2\x82"sv, "\xf0\x9f\x98"sv, "\xc3\xa9"sv,
+          "\\\""sv, "\xd0\x9f\xd1"sv}) {
+      expect_rejected(R"({"s":")" + run + std::string(cut));
+      expect_rejected(R"({")" + run + std::string(cut));
+      expect_rejected(R"({"meta":{"topic":")" + run + std::string(cut));
+    }
+  }
+}
+
+TEST(MetaRewriterStringScan, InputsOfEveryLengthAroundTheBlockSizes) {
+  for (std::size_t length = 1; length <= 64; ++length) {
+    std::vector<std::string> inputs = {"{" + std::string(length - 1, ' ')};  // '}' missing
+    if (length >= 2) inputs.push_back("{" + std::string(length - 2, ' ') + "}");
+    if (length >= 8) {
+      inputs.push_back(R"({"s":")" + std::string(length - 8, 'a') + "\"}");
+      inputs.push_back("{\"" + std::string(length - 6, 'a') + "\":0}");
+    }
+    for (const std::string& input : inputs) {
+      ASSERT_EQ(input.size(), length);
+      const bool complete = input.back() == '}';
+      const auto out = rewrite(input);
+      ASSERT_EQ(out.has_value(), complete) << input;
+      for (std::size_t n = 0; n < input.size(); ++n) {
+        EXPECT_EQ(rewrite(input.substr(0, n)), std::nullopt) << input.substr(0, n);
+      }
+    }
+  }
+}
+
+TEST(MetaRewriterStringScan, RejectsEveryTruncationOfTheSampleEvents) {
+  for (const auto& [name, pretty] : load_fixtures()) {
+    SCOPED_TRACE(name);
+    const std::string compact = testing::write_compact(parse(pretty));
+    for (const std::string& event : {pretty, compact}) {
+      const auto full = rewrite(event);
+      ASSERT_TRUE(full.has_value());
+      // Cut before the closing brace: invalid. After it only whitespace goes: the same output.
+      const std::size_t closing = event.rfind('}');
+      for (std::size_t n = 0; n < event.size(); ++n) {
+        const auto out = rewrite(std::string_view(event).substr(0, n));
+        if (n <= closing) {
+          ASSERT_EQ(out, std::nullopt) << "length " << n;
+        } else {
+          ASSERT_EQ(out, full) << "length " << n;
+        }
+      }
+    }
+  }
+}
+
+TEST(MetaRewriterStringScan, DigitRunsOfEveryLengthEndedByEveryByte) {
+  // Digits are scanned 8 at a time: runs of 1..24 digits (integer, fraction and exponent part)
+  // followed by each byte value, and cut at the end of the input.
+  for (std::size_t n = 1; n <= 24; ++n) {
+    std::string digits;
+    for (std::size_t i = 0; i < n; ++i) digits += static_cast<char>('1' + i % 9);
+    for (const std::string& number :
+         {digits, "-" + digits, "0." + digits, "1e" + digits, "-2.5E-" + digits}) {
+      for (int b = 0; b < 256; ++b) {
+        const char c = static_cast<char>(b);
+        const bool valid =
+            (c >= '0' && c <= '9') || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        const std::string member = R"("n":)" + number + c;
+        const auto out = rewrite("{" + member + "}");
+        ASSERT_EQ(out.has_value(), valid) << member;
+        if (valid) {
+          const std::string kept =
+              c >= '0' && c <= '9' ? member : member.substr(0, member.size() - 1);
+          ASSERT_EQ(*out, "{" + kept + ",\"meta\":{" + kMeta + "}}");
+        }
+      }
+      expect_rejected(R"({"n":)" + number);
+      EXPECT_TRUE(rewrite(R"({"n":[)" + number + "]}").has_value()) << number;
     }
   }
 }
