@@ -219,40 +219,42 @@ class EngineTest : public ::testing::Test {
     return std::make_unique<Client>(sv[1]);
   }
 
-  // Attaches a client of topic "t" that starts at `offset` with a reader of its own.
-  std::unique_ptr<Client> attach_private(std::int64_t offset) {
-    int sv[2];
-    EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  // The plan of a client of topic "t" starting at `offset`, placed like a catch-up client.
+  StreamPlan catch_up_plan(std::int64_t offset, StreamEngine::Reservation& reservation) {
     StreamPlan plan;
     plan.topics = {"t"};
     plan.live = false;
-    StreamEngine::Reservation none;
-    plan.hub_key = engine_->place("t", false, none);
-    EXPECT_FALSE(none);
-    plan.group_key = "sse|s";
-    plan.client.streams = "s";
-    plan.cluster_id = source_.cluster_id();
-    plan.partitions = {{"t", 0, offset, std::nullopt}};
-    std::vector<StartPosition> pos{{"t", 0, offset, false}};
-    source_.open(pos, plan.reader);
-    engine_->attach(std::move(plan), sv[0], {});
-    return std::make_unique<Client>(sv[1]);
-  }
-
-  // Attaches a client of topic "t" resuming at `offset` the way the HTTP route does: from a
-  // live hub's recent events when they hold what it lacks (`replayed`), else its own reader.
-  std::unique_ptr<Client> attach_resume(std::int64_t offset, bool* replayed) {
-    int sv[2];
-    EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-    StreamPlan plan;
-    plan.topics = {"t"};
-    plan.live = false;
-    StreamEngine::Reservation reservation;
     plan.hub_key = engine_->place("t", false, reservation);
     plan.group_key = "sse|s";
     plan.client.streams = "s";
     plan.cluster_id = source_.cluster_id();
     plan.partitions = {{"t", 0, offset, std::nullopt}};
+    return plan;
+  }
+
+  // Hands the server end of a new socket pair to the engine; returns the client end.
+  std::unique_ptr<Client> attach(StreamPlan plan, StreamEngine::Reservation reservation) {
+    int sv[2];
+    EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    engine_->attach(std::move(plan), sv[0], std::move(reservation));
+    return std::make_unique<Client>(sv[1]);
+  }
+
+  // Attaches a client of topic "t" that starts at `offset` with a reader of its own.
+  std::unique_ptr<Client> attach_private(std::int64_t offset) {
+    StreamEngine::Reservation none;
+    StreamPlan plan = catch_up_plan(offset, none);
+    EXPECT_FALSE(none);
+    std::vector<StartPosition> pos{{"t", 0, offset, false}};
+    source_.open(pos, plan.reader);
+    return attach(std::move(plan), std::move(none));
+  }
+
+  // Attaches a client of topic "t" resuming at `offset` the way the HTTP route does: from a
+  // live hub's recent events when they hold what it lacks (`replayed`), else its own reader.
+  std::unique_ptr<Client> attach_resume(std::int64_t offset, bool* replayed) {
+    StreamEngine::Reservation reservation;
+    StreamPlan plan = catch_up_plan(offset, reservation);
     std::string key = engine_->place_resume("t", plan.partitions, reservation);
     *replayed = !key.empty();
     if (*replayed) {
@@ -262,8 +264,7 @@ class EngineTest : public ::testing::Test {
       std::vector<StartPosition> pos{{"t", 0, offset, false}};
       source_.open(pos, plan.reader);
     }
-    engine_->attach(std::move(plan), sv[0], std::move(reservation));
-    return std::make_unique<Client>(sv[1]);
+    return attach(std::move(plan), std::move(reservation));
   }
 
   static std::size_t count(const std::string& s, const std::string& needle) {
