@@ -236,18 +236,18 @@ void Hub::pump() {
     if (!status.ok()) return fail(status);
     if (raw_.events.size() < env_.batch_events) {
       check_caught_up();
-      if (reader_->notify_fd() < 0) {
-        // A reader that cannot notify is polled again soon.
-        pump_scheduled_ = true;
-        loop_.defer([weak = weak_from_this()] {
-          if (auto self = weak.lock()) self->pump();
-        });
-      }
+      // A reader that cannot notify is polled again soon.
+      if (reader_->notify_fd() < 0) schedule_pump();
       return;
     }
     if (paused_ || failed_) return;
   }
   // More may be waiting: continue after the rest of the loop had its turn.
+  schedule_pump();
+}
+
+void Hub::schedule_pump() {
+  if (pump_scheduled_) return;
   pump_scheduled_ = true;
   loop_.defer([weak = weak_from_this()] {
     if (auto self = weak.lock()) self->pump();
@@ -399,9 +399,11 @@ void Hub::promote_to_live(std::int64_t now_wall_ms) {
   ids_.caught_up_at(now_wall_ms);
   start_replay_ring();
   if (paused_) {
-    // Live hubs drop slow clients instead of waiting for them.
+    // Live hubs drop slow clients instead of waiting for them. Read on from the loop, not
+    // here: the engine calls this under its lock, and a delivery that closes a client ends
+    // in the hub-empty callback, which takes that lock.
     paused_ = false;
-    pump();
+    schedule_pump();
   }
 }
 
@@ -476,12 +478,7 @@ void Hub::shutdown() {
 void Hub::on_drained(ClientConnection&) {
   if (paused_) {
     paused_ = false;
-    if (!pump_scheduled_) {
-      pump_scheduled_ = true;
-      loop_.defer([weak = weak_from_this()] {
-        if (auto self = weak.lock()) self->pump();
-      });
-    }
+    schedule_pump();
   }
 }
 

@@ -112,6 +112,8 @@ class Hub final : public IoWatcher,
   Chunk encode(Group& g, const EventBatch& batch);
   void start_replay_ring();
   void pump();
+  // pump() soon, from the loop (once, however often asked before it runs).
+  void schedule_pump();
   // A private hub at the head asks (soon) to join or become the live hub.
   void check_caught_up();
   void process(EventBatch& raw);
