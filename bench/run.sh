@@ -35,7 +35,9 @@
 #   with no data for the whole fetch.wait.max.ms, which a real broker cuts short when data
 #   arrives; the default 500 ms would make the live latency a mock artefact),
 #   SCALE_CLIENT_OPTS (sseclient options there; default none: no --poll-delay-us), FLOOR_SECS
-#   (10: the limits step's 1-client live tail), PROFILE=1
+#   (10: the limits step's 1-client live tail), SETTLE_LOAD / SETTLE_MAX_S (1.0 / 90: before
+#   each phase, wait up to that long for the 1-minute load average to drop below that),
+#   PROFILE=1
 #   (perf record our server during its single-client drain; perturbs that step), PEER_WORK,
 #   BUILD_DIR, OUT, PORT,
 #   ES_EVENT_LOOPS, ES_HTTP_THREADS, ES_LOG_LEVEL, ES_LIVE_HUB_CLIENTS, ES_LIVE_HUB_LINGER_MS (0
@@ -67,7 +69,7 @@ if [ "$SMOKE" = 1 ]; then
   : "${IDLE_CLIENTS:=10}" "${LIVE_CLIENTS:=10}" "${LIVE_RATE:=50}" "${LIVE_SECS:=5}"
   : "${SCALE_IDLE_CLIENTS:=300}" "${SCALE_LIVE_CLIENTS:=50}" "${TEARDOWN_MAX:=60}"
   : "${CYCLES:=2000}" "${PEER_CYCLES:=50}" "${CYCLES_HOLD:=20}"
-  : "${STEP_TIMEOUT:=120}" "${FLOOR_SECS:=3}"
+  : "${STEP_TIMEOUT:=120}" "${FLOOR_SECS:=3}" "${SETTLE_MAX_S:=5}"
 fi
 # The peer's defaults (the KafkaSSE baseline in the issue was measured with these).
 : "${RUNS:=3}" "${N_SINGLE:=200000}" "${N_MULTI:=20000}" "${CONC_LIST:=10 100}"
@@ -84,6 +86,7 @@ fi
 # 256 sockets) alone adds 4+ ms per round over 1000 sockets to the latency it measures.
 : "${SCALE_CLIENT_OPTS=}"
 : "${PROFILE:=0}" "${STEP_TIMEOUT:=900}" "${TEARDOWN_MAX:=240}"
+: "${SETTLE_LOAD:=1.0}" "${SETTLE_MAX_S:=90}"
 export RUNS N_SINGLE N_MULTI CONC_LIST IDLE_CLIENTS LIVE_CLIENTS LIVE_RATE LIVE_SECS STEPS
 export STEP_TIMEOUT TEARDOWN_MAX
 
@@ -433,8 +436,19 @@ profiler() { # server results dir
     grep -v '^$' | head -120 > "$dir/perf-children.txt"
 }
 
+# Before each phase: wait (<= SETTLE_MAX_S) until the 1-minute load average is below
+# SETTLE_LOAD, so that one phase's aftermath (KafkaSSE's 100-client step leaves ~9 GB to
+# free) does not slow the next one down. The wait goes to phases.log.
+settle() { # phase name
+  local t0=$SECONDS
+  while [ $((SECONDS - t0)) -lt "$SETTLE_MAX_S" ] &&
+        awk -v max="$SETTLE_LOAD" '{ exit !($1 >= max) }' /proc/loadavg; do sleep 2; done
+  echo "$1 settled $((SECONDS - t0)) s, load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/phases.log"
+}
+
 run_server() { # name
   local name=$1 status
+  settle "$name"
   local -a envs=(OUT="$OUT/$name" PORT="$PORT")
   case $name in
     kafkasse) envs+=(SERVER_NAME=kafkasse) ;;
@@ -604,6 +618,7 @@ cycles_once() { # name run -> $OUT/<name>-cycles/run<N>/metrics.txt
 
 run_cycles() { # name
   local name=$1 r
+  settle "$name-cycles"
   log "== $name cycles: $(date +%T), load $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "$name-cycles start $(date +%s) $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/phases.log"
   for ((r = 1; r <= RUNS; r++)); do cycles_once "$name" "$r" || log "$name cycles run $r failed"; done
@@ -625,6 +640,7 @@ if [[ " $STEPS " == *" cycles "* ]]; then
   done
 fi
 if [[ " $STEPS " == *" limits "* ]]; then
+  settle limits
   log "== limits: $(date +%T), load $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "limits start $(date +%s) $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/phases.log"
   OUT=$OUT/limits PEER_DIR=$PEER_DIR REPLAY_BIN=$REPLAY_BIN FLOOR_KAFKA_PROPS=$SCALE_KAFKA_PROPS \

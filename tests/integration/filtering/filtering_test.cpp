@@ -299,6 +299,37 @@ TEST_F(Filtering, ResumeWithLastEventIdGivesExactlyTheRemainingMatches) {
   expect_no_event(*again, 1000ms);
 }
 
+// The same near the head while the stream's live hub runs: the rest comes from the hub's
+// recent events (no reader of its own), through the resumed client's filter.
+TEST_F(Filtering, ResumeNearTheHeadReplaysOnlyTheMatches) {
+  const std::string t = broker().create_unique_topic("filter-replay", 3);
+  start_server(t);
+  auto watcher = open_ready("/v2/stream/s");  // keeps the live hub running
+  auto c = open_ready(std::string("/v2/stream/s?") + kFilter);
+  const std::set<std::string> selected = produce_mix(t, 3, 90);
+  ASSERT_GE(selected.size(), 12u);
+  const std::size_t first_count = selected.size() / 2;
+  const auto first = read_events(*c, first_count);
+  ASSERT_EQ(first.size(), first_count);
+  std::set<std::string> seen;
+  for (const auto& e : first) seen.insert(e.key());
+  c->close();
+  // The hub has read them all once the watcher has every one but the canaries (one in five,
+  // dropped for every client).
+  ASSERT_EQ(read_events(*watcher, 72).size(), 72u);
+
+  auto again = open_ready(std::string("/v2/stream/s?") + kFilterReordered,
+                          {{"Last-Event-ID", first.back().id}});
+  const auto rest = read_events(*again, selected.size() - first_count);
+  for (const auto& e : rest) {
+    EXPECT_TRUE(passes_filter(e.spec)) << e.data;
+    EXPECT_TRUE(seen.insert(e.key()).second) << "again " << e.key();
+  }
+  EXPECT_EQ(seen, selected);
+  expect_no_event(*again, 1000ms);
+  EXPECT_EQ(metric(metrics(), "eventstreams_resumes_replayed_total"), 1u);
+}
+
 TEST_F(Filtering, BadFilterSyntaxIs400InvalidFilter) {
   const std::string t = broker().create_unique_topic("filter-bad", 1);
   start_server(t);
