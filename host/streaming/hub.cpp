@@ -142,21 +142,9 @@ void Hub::join_replay(std::shared_ptr<ClientConnection> connection, StreamPlan& 
   for (const PartitionStart& p : plan.partitions) {
     wants.push_back({p.topic, p.partition, p.offset, ids.topic_slot(p.topic)});
   }
-  EventBatch& out = replay_;
-  out.clear();
-  out.topics.clear();
-  const auto send = [&] {
-    if (out.events.empty()) return;
-    for (auto& t : g.transforms) t->apply(out);
-    const Chunk chunk = encode(g, out);
-    if (chunk.bytes) {
-      connection->enqueue(chunk.bytes, chunk.start, chunk.length);
-      connection->events_sent += g.frames.size();
-      g.events_sent->add(g.frames.size());
-      g.bytes_sent->add(chunk.payload);
-    }
-    out.clear();
-  };
+  // Copied out under the ring's lock (which pin() on HTTP threads waits for), encoded after
+  // it; at most what place_resume() allowed, half of client_buffer_bytes.
+  EventBatch out;
   ring_->for_each_from(pin, [&](const std::string& topic, const Event& e, std::string_view value) {
     auto w = std::find_if(wants.begin(), wants.end(), [&](const Want& x) {
       return x.partition == e.partition && x.topic == topic;
@@ -179,9 +167,17 @@ void Hub::join_replay(std::shared_ptr<ClientConnection> connection, StreamPlan& 
                  static_cast<std::uint32_t>(out.arena.size() - id_start)};
     }
     out.events.push_back(copy);
-    if (out.events.size() >= env_.batch_events) send();
   });
-  send();
+  if (!out.events.empty()) {
+    for (auto& t : g.transforms) t->apply(out);
+    const Chunk chunk = encode(g, out);
+    if (chunk.bytes) {
+      connection->enqueue(chunk.bytes, chunk.start, chunk.length);
+      connection->events_sent += g.frames.size();
+      g.events_sent->add(g.frames.size());
+      g.bytes_sent->add(chunk.payload);
+    }
+  }
   add_member(std::move(connection), g);
 }
 

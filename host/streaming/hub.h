@@ -142,7 +142,6 @@ class Hub final : public IoWatcher,
   EventBatch raw_;         // what the reader fills; its topic table lives as long as the reader
   EventBatch normalized_;  // rewritten payloads and ids
   std::unique_ptr<ReplayRing> ring_;
-  EventBatch replay_;                                // what join_replay() sends one client
   std::vector<int> topic_slots_;                     // raw_.topics index -> ResumeIds slot
   std::vector<ClientConnection*> delivery_targets_;  // reused per delivery
   Counter* invalid_events_ = nullptr;

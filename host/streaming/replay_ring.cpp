@@ -33,7 +33,9 @@ const EventBatch& ReplayRing::append(EventBatch& batch) {
     sl.next = std::max(sl.next, e.offset + 1);
     s.slot_of.push_back(slot);
   }
-  s.bytes = batch.arena.size() + batch.events.size() * sizeof(Event) + sizeof(Stored);
+  // What the batch holds in memory (recycled buffers keep their capacity), not what it uses.
+  s.bytes = batch.arena.capacity() + batch.events.capacity() * sizeof(Event) +
+            s.slot_of.capacity() * sizeof(int) + sizeof(Stored);
   bytes_ += s.bytes;
   s.batch = std::move(batch);
   stored_.push_back(std::move(s));
