@@ -92,12 +92,22 @@ void EventLoop::every(std::int64_t interval_ms, std::function<void(std::int64_t)
 }
 
 void EventLoop::run_posted() {
-  std::vector<std::function<void()>> tasks;
   {
     std::lock_guard lock(mutex_);
-    tasks.swap(posted_);
+    for (auto& task : posted_) pending_.push_back(std::move(task));
+    posted_.clear();
   }
-  for (auto& task : tasks) task();
+  // A time budget per iteration: a burst of posted work (attaches, each of which may replay
+  // what a resuming client missed) must not hold back the I/O of the clients already here.
+  // The rest runs after the next poll, in order. Once stopping, everything runs.
+  constexpr auto kBudget = std::chrono::milliseconds(2);
+  const auto deadline = std::chrono::steady_clock::now() + kBudget;
+  while (!pending_.empty()) {
+    auto task = std::move(pending_.front());
+    pending_.pop_front();
+    task();
+    if (running_ && std::chrono::steady_clock::now() >= deadline) break;
+  }
 }
 
 void EventLoop::run() {
@@ -105,7 +115,7 @@ void EventLoop::run() {
   epoll_event events[kMaxEvents];
   while (running_) {
     int timeout = 1000;
-    if (!deferred_.empty()) {
+    if (!deferred_.empty() || !pending_.empty()) {
       timeout = 0;
     } else {
       for (const auto& t : timers_) {

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -34,7 +35,8 @@ class EventLoop {
   // Runs `on_stop` on the loop thread, then ends the thread and joins it.
   void stop(std::function<void()> on_stop);
 
-  // From any thread: runs `task` on the loop thread soon.
+  // From any thread: runs `task` on the loop thread soon. Tasks run in order, a couple of
+  // milliseconds' worth per iteration, so a burst of them does not hold back the I/O.
   void post(std::function<void()> task);
   // Loop thread only: runs `task` after the current batch of I/O (used to continue work in
   // slices so one busy reader does not starve the others).
@@ -70,6 +72,7 @@ class EventLoop {
   std::atomic<bool> running_{false};
   std::mutex mutex_;
   std::vector<std::function<void()>> posted_;
+  std::deque<std::function<void()>> pending_;  // posted, taken by the loop, not run yet
   std::vector<std::function<void()>> deferred_;
   std::vector<std::shared_ptr<void>> retired_;
   std::vector<Timer> timers_;
