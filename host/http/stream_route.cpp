@@ -16,6 +16,7 @@
 #include "request/stream_list.h"
 #include "services/json_text.h"
 #include "streaming/chunked.h"
+#include "streaming/replay_ring.h"
 
 namespace eventstreams::http {
 namespace {
@@ -158,6 +159,23 @@ std::vector<StartSpec> start_specs(const std::string& cluster, const ParsedReque
   return specs;
 }
 
+// The starts of an exact resume (every partition at an offset of this cluster, or at the end),
+// which a live hub's recent events may serve without asking Kafka; nothing for any other.
+std::optional<std::vector<PartitionStart>> exact_starts(const std::vector<StartSpec>& specs,
+                                                        std::int64_t now_ms) {
+  std::vector<PartitionStart> starts;
+  for (const StartSpec& s : specs) {
+    if (s.kind == StartSpec::Kind::kOffset) {
+      starts.push_back({s.topic, s.partition, s.value, std::nullopt});
+    } else if (s.kind == StartSpec::Kind::kLatest) {
+      starts.push_back({s.topic, s.partition, streaming::ReplayRing::kAtHead, now_ms});
+    } else {
+      return std::nullopt;
+    }
+  }
+  return starts;
+}
+
 // The response head, written on the bare socket: chunked, ended by closing the connection.
 std::string response_head(const ServerContext& ctx, const EncoderFactory& encoder,
                           const std::vector<StartPosition>& positions) {
@@ -264,13 +282,28 @@ void StreamRoute::handleRequest(Poco::Net::HTTPServerRequest& request,
     plan.live = !parsed.since && parsed.last_event_id.empty();
     plan.hub_key = ctx_.engine->place(join(parsed.topics, ","), plan.live, reservation);
 
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+    // An EventSource reconnect to this cluster, a little behind a live hub: its recent events
+    // serve it, without a reader of its own and without asking Kafka where it starts.
+    if (!reservation && !plan.live && !head_only) {
+      if (auto starts = exact_starts(specs, now)) {
+        std::string key = ctx_.engine->place_resume(join(parsed.topics, ","), *starts, reservation);
+        if (!key.empty()) {
+          plan.hub_key = std::move(key);
+          for (const PartitionStart& p : *starts) {
+            positions.push_back({p.topic, p.partition, p.offset, false});
+          }
+          plan.partitions = std::move(*starts);
+        }
+      }
+    }
+
     if (!reservation) {
       if (auto s = source.resolve(specs, positions, timeout); !s.ok()) {
         throw Refusal{from_source(s)};
       }
-      const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count();
       for (std::size_t i = 0; i < positions.size(); ++i) {
         PartitionStart p{positions[i].topic, positions[i].partition, positions[i].offset, {}};
         const StartSpec& spec = specs[i];
@@ -279,8 +312,8 @@ void StreamRoute::handleRequest(Poco::Net::HTTPServerRequest& request,
         plan.partitions.push_back(std::move(p));
       }
       if (!head_only) {
-        // Resuming a little behind a live hub (an EventSource reconnect): served from its
-        // recent events, no reader of its own. Otherwise a reader from the positions.
+        // Resuming from a time (since, or an id from another cluster) a little behind a live
+        // hub: its recent events serve it too. Otherwise a reader from the positions.
         std::string replay_key =
             plan.live
                 ? std::string()

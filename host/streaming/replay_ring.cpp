@@ -60,7 +60,7 @@ void ReplayRing::evict_unpinned() {
   }
 }
 
-std::optional<std::uint64_t> ReplayRing::pin(const std::vector<PartitionStart>& starts,
+std::optional<std::uint64_t> ReplayRing::pin(std::vector<PartitionStart>& starts,
                                              std::size_t max_replay_bytes) {
   std::lock_guard lock(mutex_);
   // The client must name exactly the partitions the hub reads: the hub's ids name them all.
@@ -70,8 +70,9 @@ std::optional<std::uint64_t> ReplayRing::pin(const std::vector<PartitionStart>& 
     auto it = slot_index_.find({s.topic, s.partition});
     if (it == slot_index_.end()) return std::nullopt;
     const Slot& sl = slots_[static_cast<std::size_t>(it->second)];
-    if (s.offset < sl.covered_from || s.offset > sl.next) return std::nullopt;
-    want[static_cast<std::size_t>(it->second)] = s.offset;
+    const std::int64_t offset = s.offset == kAtHead ? sl.next : s.offset;
+    if (offset < sl.covered_from || offset > sl.next) return std::nullopt;
+    want[static_cast<std::size_t>(it->second)] = offset;
   }
   // The oldest batch with an event the client lacks; nothing lacking: the next batch.
   std::uint64_t first = next_seq_;
@@ -88,6 +89,11 @@ std::optional<std::uint64_t> ReplayRing::pin(const std::vector<PartitionStart>& 
     if (first != next_seq_) replay_bytes += s.batch.arena.size();
   }
   if (replay_bytes > max_replay_bytes) return std::nullopt;
+  for (PartitionStart& s : starts) {
+    if (s.offset == kAtHead) {
+      s.offset = slots_[static_cast<std::size_t>(slot_index_.at({s.topic, s.partition}))].next;
+    }
+  }
   pins_.insert(first);
   return first;
 }

@@ -43,10 +43,14 @@ class ReplayRing {
   // (only the loop thread drops batches) until the next append().
   const EventBatch& append(EventBatch& batch);
 
+  // An entry of pin()'s `starts` that stands at the head, wherever the hub is.
+  static constexpr std::int64_t kAtHead = -1;
+
   // Any thread: when the ring holds every event after `starts` (one entry per partition the
-  // hub reads, offset = the client's next offset) and they weigh at most `max_replay_bytes`,
-  // pins them and returns the pin; otherwise nothing.
-  std::optional<std::uint64_t> pin(const std::vector<PartitionStart>& starts,
+  // hub reads, offset = the client's next offset, or kAtHead) and they weigh at most
+  // `max_replay_bytes`, pins them and returns the pin, with each kAtHead replaced by the
+  // hub's next offset; otherwise nothing, and `starts` unchanged.
+  std::optional<std::uint64_t> pin(std::vector<PartitionStart>& starts,
                                    std::size_t max_replay_bytes);
   void unpin(std::uint64_t pin);
 

@@ -161,7 +161,7 @@ bool StreamEngine::reserve(const std::string& key, Reservation& reservation) {
 }
 
 std::string StreamEngine::place_resume(const std::string& topics_key,
-                                       const std::vector<PartitionStart>& starts,
+                                       std::vector<PartitionStart>& starts,
                                        Reservation& reservation) {
   reservation.release();  // before the lock: releasing takes it
   if (options_.live_replay_bytes == 0) return {};

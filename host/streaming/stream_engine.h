@@ -84,10 +84,11 @@ class StreamEngine {
   std::string place(const std::string& topics_key, bool live, Reservation& reservation);
 
   // From a handler thread, for a client resuming from `starts` (every partition of its
-  // topics): the key of a live hub of `topics_key` whose replay ring holds every event the
-  // client lacks, with a reservation that pins them; "" (and no reservation) when none does
+  // topics; ReplayRing::kAtHead for "the end"): the key of a live hub of `topics_key` whose
+  // replay ring holds every event the client lacks, with a reservation that pins them, and
+  // the kAtHead entries set to that hub's position; "" (and no reservation) when none does
   // and the client needs a reader of its own.
-  std::string place_resume(const std::string& topics_key, const std::vector<PartitionStart>& starts,
+  std::string place_resume(const std::string& topics_key, std::vector<PartitionStart>& starts,
                            Reservation& reservation);
 
   // From a handler thread: `fd` is the client's socket (headers sent), owned from now on.
