@@ -97,11 +97,13 @@ void EventLoop::run_posted() {
     for (auto& task : posted_) pending_.push_back(std::move(task));
     posted_.clear();
   }
-  // A time budget per iteration: a burst of posted work (attaches, each of which may replay
-  // what a resuming client missed) must not hold back the I/O of the clients already here.
-  // The rest runs after the next poll, in order. Once stopping, everything runs.
-  constexpr auto kBudget = std::chrono::milliseconds(2);
-  const auto deadline = std::chrono::steady_clock::now() + kBudget;
+  // A fair share per iteration: a burst of posted work (attaches, each of which may replay
+  // what a resuming client missed) must not hold back the I/O of the clients already here,
+  // nor may that work (catch-up readers pumping) starve the attaches. So posted work gets
+  // as much time as the rest of the last iteration took, at least 2 ms; what is left runs
+  // after the next poll, in order. Once stopping, everything runs.
+  constexpr std::chrono::nanoseconds kMinBudget = std::chrono::milliseconds(2);
+  const auto deadline = std::chrono::steady_clock::now() + std::max(other_work_, kMinBudget);
   while (!pending_.empty()) {
     auto task = std::move(pending_.front());
     pending_.pop_front();
@@ -124,6 +126,7 @@ void EventLoop::run() {
     }
     const int n = epoll_wait(epoll_fd_, events, kMaxEvents, timeout);
     now_ms_ = clock_ms();
+    const auto io_start = std::chrono::steady_clock::now();
     for (int i = 0; i < n; ++i) {
       auto* watcher = static_cast<IoWatcher*>(events[i].data.ptr);
       if (watcher == nullptr) {
@@ -133,7 +136,9 @@ void EventLoop::run() {
       }
       if (!watcher->io_closed) watcher->on_io(events[i].events);
     }
+    const auto posted_start = std::chrono::steady_clock::now();
     run_posted();
+    const auto posted_end = std::chrono::steady_clock::now();
     if (!deferred_.empty()) {
       std::vector<std::function<void()>> tasks;
       tasks.swap(deferred_);
@@ -145,6 +150,8 @@ void EventLoop::run() {
         t.tick(now_ms_);
       }
     }
+    other_work_ = std::chrono::duration_cast<std::chrono::nanoseconds>(
+        (posted_start - io_start) + (std::chrono::steady_clock::now() - posted_end));
     // Destroying one retired object may retire others: repeat until none is left.
     while (!retired_.empty()) {
       std::vector<std::shared_ptr<void>> batch;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -35,8 +36,9 @@ class EventLoop {
   // Runs `on_stop` on the loop thread, then ends the thread and joins it.
   void stop(std::function<void()> on_stop);
 
-  // From any thread: runs `task` on the loop thread soon. Tasks run in order, a couple of
-  // milliseconds' worth per iteration, so a burst of them does not hold back the I/O.
+  // From any thread: runs `task` on the loop thread soon. Tasks run in order, each iteration
+  // as long as the rest of the previous one took (at least 2 ms), so a burst of them does
+  // not hold back the I/O, nor the rest of the work the tasks.
   void post(std::function<void()> task);
   // Loop thread only: runs `task` after the current batch of I/O (used to continue work in
   // slices so one busy reader does not starve the others).
@@ -73,6 +75,7 @@ class EventLoop {
   std::mutex mutex_;
   std::vector<std::function<void()>> posted_;
   std::deque<std::function<void()>> pending_;  // posted, taken by the loop, not run yet
+  std::chrono::nanoseconds other_work_{0};     // last iteration's time on all but posted work
   std::vector<std::function<void()>> deferred_;
   std::vector<std::shared_ptr<void>> retired_;
   std::vector<Timer> timers_;
