@@ -280,7 +280,8 @@ void StreamRoute::handleRequest(Poco::Net::HTTPServerRequest& request,
     plan.cluster_id = source.cluster_id();
     const std::vector<StartSpec> specs = start_specs(plan.cluster_id, parsed, layout);
     plan.live = !parsed.since && parsed.last_event_id.empty();
-    plan.hub_key = ctx_.engine->place(join(parsed.topics, ","), plan.live, reservation);
+    const std::string topics_key = join(parsed.topics, ",");
+    plan.hub_key = ctx_.engine->place(topics_key, plan.live, reservation);
 
     const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                                  std::chrono::system_clock::now().time_since_epoch())
@@ -289,7 +290,7 @@ void StreamRoute::handleRequest(Poco::Net::HTTPServerRequest& request,
     // serve it, without a reader of its own and without asking Kafka where it starts.
     if (!reservation && !plan.live && !head_only) {
       if (auto starts = exact_starts(specs, now)) {
-        std::string key = ctx_.engine->place_resume(join(parsed.topics, ","), *starts, reservation);
+        std::string key = ctx_.engine->place_resume(topics_key, *starts, reservation);
         if (!key.empty()) {
           plan.hub_key = std::move(key);
           for (const PartitionStart& p : *starts) {
@@ -315,9 +316,8 @@ void StreamRoute::handleRequest(Poco::Net::HTTPServerRequest& request,
         // Resuming from a time (since, or an id from another cluster) a little behind a live
         // hub: its recent events serve it too. Otherwise a reader from the positions.
         std::string replay_key =
-            plan.live
-                ? std::string()
-                : ctx_.engine->place_resume(join(parsed.topics, ","), plan.partitions, reservation);
+            plan.live ? std::string()
+                      : ctx_.engine->place_resume(topics_key, plan.partitions, reservation);
         if (!replay_key.empty()) {
           plan.hub_key = std::move(replay_key);
         } else if (auto s = source.open(positions, plan.reader); !s.ok()) {

@@ -91,7 +91,7 @@ void EventLoop::every(std::int64_t interval_ms, std::function<void(std::int64_t)
   timers_.push_back({interval_ms, clock_ms() + interval_ms, std::move(tick)});
 }
 
-void EventLoop::run_posted() {
+void EventLoop::run_posted(std::chrono::steady_clock::time_point start) {
   {
     std::lock_guard lock(mutex_);
     for (auto& task : posted_) pending_.push_back(std::move(task));
@@ -103,7 +103,7 @@ void EventLoop::run_posted() {
   // as much time as the rest of the last iteration took, at least 2 ms; what is left runs
   // after the next poll, in order. Once stopping, everything runs.
   constexpr std::chrono::nanoseconds kMinBudget = std::chrono::milliseconds(2);
-  const auto deadline = std::chrono::steady_clock::now() + std::max(other_work_, kMinBudget);
+  const auto deadline = start + std::max(other_work_, kMinBudget);
   while (!pending_.empty()) {
     auto task = std::move(pending_.front());
     pending_.pop_front();
@@ -137,7 +137,7 @@ void EventLoop::run() {
       if (!watcher->io_closed) watcher->on_io(events[i].events);
     }
     const auto posted_start = std::chrono::steady_clock::now();
-    run_posted();
+    run_posted(posted_start);
     const auto posted_end = std::chrono::steady_clock::now();
     if (!deferred_.empty()) {
       std::vector<std::function<void()>> tasks;

@@ -59,7 +59,8 @@ class EventLoop {
 
  private:
   void run();
-  void run_posted();
+  // Runs posted work from `start` (when the rest of this iteration's work ended).
+  void run_posted(std::chrono::steady_clock::time_point start);
   static std::int64_t clock_ms();
 
   struct Timer {

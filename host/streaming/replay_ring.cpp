@@ -66,13 +66,17 @@ std::optional<std::uint64_t> ReplayRing::pin(std::vector<PartitionStart>& starts
   // The client must name exactly the partitions the hub reads: the hub's ids name them all.
   if (starts.size() != slots_.size()) return std::nullopt;
   std::vector<std::int64_t> want(slots_.size(), -1);  // by slot: the client's next offset
+  std::vector<std::size_t> slot_of_start;             // by entry of `starts`
+  slot_of_start.reserve(starts.size());
   for (const PartitionStart& s : starts) {
     auto it = slot_index_.find({s.topic, s.partition});
     if (it == slot_index_.end()) return std::nullopt;
-    const Slot& sl = slots_[static_cast<std::size_t>(it->second)];
+    const auto slot = static_cast<std::size_t>(it->second);
+    const Slot& sl = slots_[slot];
     const std::int64_t offset = s.offset == kAtHead ? sl.next : s.offset;
     if (offset < sl.covered_from || offset > sl.next) return std::nullopt;
-    want[static_cast<std::size_t>(it->second)] = offset;
+    want[slot] = offset;
+    slot_of_start.push_back(slot);
   }
   // The oldest batch with an event the client lacks; nothing lacking: the next batch.
   std::uint64_t first = next_seq_;
@@ -89,11 +93,7 @@ std::optional<std::uint64_t> ReplayRing::pin(std::vector<PartitionStart>& starts
     if (first != next_seq_) replay_bytes += s.batch.arena.size();
   }
   if (replay_bytes > max_replay_bytes) return std::nullopt;
-  for (PartitionStart& s : starts) {
-    if (s.offset == kAtHead) {
-      s.offset = slots_[static_cast<std::size_t>(slot_index_.at({s.topic, s.partition}))].next;
-    }
-  }
+  for (std::size_t i = 0; i < starts.size(); ++i) starts[i].offset = want[slot_of_start[i]];
   pins_.insert(first);
   return first;
 }
@@ -106,11 +106,6 @@ void ReplayRing::unpin(std::uint64_t pin) {
 std::size_t ReplayRing::bytes() const {
   std::lock_guard lock(mutex_);
   return bytes_;
-}
-
-std::size_t ReplayRing::batches() const {
-  std::lock_guard lock(mutex_);
-  return stored_.size();
 }
 
 }  // namespace eventstreams::streaming

@@ -68,9 +68,8 @@ class ReplayRing {
     }
   }
 
-  // For metrics and tests.
+  // What the kept batches hold in memory (tests).
   std::size_t bytes() const;
-  std::size_t batches() const;
 
  private:
   struct Slot {
