@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "command_line.h"
-#include "server_app.h"
+#include "composition_root.h"
 
 int main(int argc, char** argv) {
   using namespace eventstreams::app;

@@ -9,7 +9,7 @@
 #include "plugin-loader/plugin_registry.h"
 #include "services/json_logger.h"
 #include "services/metrics_registry.h"
-#include "streaming/connection_limiter.h"
+#include "http/connection_limiter.h"
 #include "streaming/stream_engine.h"
 
 namespace eventstreams::http {
@@ -19,7 +19,7 @@ struct ServerContext {
   const config::StreamCatalog* catalog = nullptr;
   plugin_loader::LoadedPlugins* plugins = nullptr;
   streaming::StreamEngine* engine = nullptr;
-  streaming::ConnectionLimiter* limiter = nullptr;
+  http::ConnectionLimiter* limiter = nullptr;
   services::JsonLogger* logger = nullptr;
   services::MetricsRegistry* metrics = nullptr;
   std::string version;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "http/accept_negotiation.h"
+#include "http/client_address.h"
 #include "http/problem.h"
 #include "http/response_headers.h"
 #include "request/last_event_id.h"
@@ -15,7 +16,7 @@
 #include "request/since.h"
 #include "request/stream_list.h"
 #include "services/json_text.h"
-#include "streaming/chunked.h"
+#include "http/chunked.h"
 #include "streaming/replay_ring.h"
 
 namespace eventstreams::http {
@@ -207,22 +208,6 @@ bool send_all(int fd, const std::string& bytes) {
 
 }  // namespace
 
-std::string client_address(const config::AppConfig& config,
-                           const Poco::Net::HTTPServerRequest& request) {
-  const std::string peer = request.clientAddress().host().toString();
-  const auto& trusted = config.trusted_proxies;
-  if (std::find(trusted.begin(), trusted.end(), peer) == trusted.end()) return peer;
-  if (request.has("X-Client-IP")) return request.get("X-Client-IP");
-  if (request.has("X-Forwarded-For")) {
-    const std::string& xff = request.get("X-Forwarded-For");
-    const std::string first = xff.substr(0, xff.find(','));
-    const auto b = first.find_first_not_of(' ');
-    const auto e = first.find_last_not_of(' ');
-    if (b != std::string::npos) return first.substr(b, e - b + 1);
-  }
-  return peer;
-}
-
 void StreamRoute::handleRequest(Poco::Net::HTTPServerRequest& request,
                                 Poco::Net::HTTPServerResponse& response) {
   const config::AppConfig& config = *ctx_.config;
@@ -260,13 +245,13 @@ void StreamRoute::handleRequest(Poco::Net::HTTPServerRequest& request,
     }
 
     switch (ctx_.limiter->acquire(info.client, plan.slot)) {
-      case streaming::ConnectionLimiter::Result::kPerClientLimit:
+      case ConnectionLimiter::Result::kPerClientLimit:
         throw Refusal{{429, "too_many_requests", "Too Many Requests",
                        "Too many connections from " + info.client, 5}};
-      case streaming::ConnectionLimiter::Result::kServerLimit:
+      case ConnectionLimiter::Result::kServerLimit:
         throw Refusal{{503, "service_unavailable", "Service Unavailable",
                        "The server has reached its connection limit", 5}};
-      case streaming::ConnectionLimiter::Result::kOk:
+      case ConnectionLimiter::Result::kOk:
         break;
     }
 
@@ -338,7 +323,7 @@ void StreamRoute::handleRequest(Poco::Net::HTTPServerRequest& request,
     auto preamble_encoder = encoder.create();
     std::string preamble;
     if (preamble_encoder) preamble_encoder->preamble(preamble);
-    if (!preamble.empty()) bytes += streaming::make_chunk(preamble);
+    if (!preamble.empty()) bytes += make_chunk(preamble);
   }
   response.setKeepAlive(false);
   Poco::Net::StreamSocket socket =

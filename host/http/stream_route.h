@@ -20,9 +20,4 @@ class StreamRoute final : public Poco::Net::HTTPRequestHandler {
   ServerContext& ctx_;
 };
 
-// The client's address: the peer, or the proxy-supplied address when the peer is a trusted
-// proxy (SPEC 6).
-std::string client_address(const config::AppConfig& config,
-                           const Poco::Net::HTTPServerRequest& request);
-
 }  // namespace eventstreams::http

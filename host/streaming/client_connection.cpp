@@ -19,7 +19,7 @@ constexpr std::uint32_t kReadInterest = EPOLLIN | EPOLLRDHUP;
 
 }  // namespace
 
-ClientConnection::ClientConnection(EventLoop& loop, int fd, ClientInfo client, ConnectionSlot slot)
+ClientConnection::ClientConnection(EventLoop& loop, int fd, ClientInfo client, http::ConnectionSlot slot)
     : loop_(loop), fd_(fd), client_(std::move(client)), slot_(std::move(slot)) {
   last_send_ms_ = loop_.now_ms();
   loop_.watch(fd_, kReadInterest, this);

@@ -34,7 +34,7 @@ using SharedBytes = std::shared_ptr<const std::string>;
 class ClientConnection final : public IoWatcher {
  public:
   // Takes ownership of `fd` (a connected, already non-blocking socket).
-  ClientConnection(EventLoop& loop, int fd, ClientInfo client, ConnectionSlot slot);
+  ClientConnection(EventLoop& loop, int fd, ClientInfo client, http::ConnectionSlot slot);
   ~ClientConnection() override;
 
   void set_owner(ConnectionOwner* owner) { owner_ = owner; }
@@ -76,7 +76,7 @@ class ClientConnection final : public IoWatcher {
   EventLoop& loop_;
   int fd_;
   ClientInfo client_;
-  ConnectionSlot slot_;
+  http::ConnectionSlot slot_;
   ConnectionOwner* owner_ = nullptr;
   std::deque<Slice> queue_;
   std::size_t pending_bytes_ = 0;

@@ -7,7 +7,7 @@
 
 #include "pipeline/meta_rewriter.h"
 #include "services/json_text.h"
-#include "streaming/chunked.h"
+#include "http/chunked.h"
 
 namespace eventstreams::streaming {
 namespace {
@@ -31,14 +31,14 @@ std::size_t private_resume_bytes(const HubEnvironment& env) {
 
 // Writes "<hex size>\r\n" right-aligned into the reserved room; returns where it starts.
 std::size_t write_chunk_header(std::string& buf, std::size_t payload_size) {
-  const std::string line = chunk_size_line(payload_size);
+  const std::string line = http::chunk_size_line(payload_size);
   const std::size_t start = kChunkHeaderRoom - line.size();
   buf.replace(start, line.size(), line);
   return start;
 }
 
 SharedBytes shared_chunk(std::string_view payload) {
-  return std::make_shared<const std::string>(make_chunk(payload));
+  return std::make_shared<const std::string>(http::make_chunk(payload));
 }
 
 }  // namespace

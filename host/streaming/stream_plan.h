@@ -11,7 +11,7 @@
 #include "eventstreams/encoder.h"
 #include "eventstreams/source.h"
 #include "eventstreams/transform.h"
-#include "streaming/connection_limiter.h"
+#include "http/connection_limiter.h"
 
 namespace eventstreams::streaming {
 
@@ -51,7 +51,7 @@ struct StreamPlan {
   std::vector<std::unique_ptr<Transform>> transforms;
 
   ClientInfo client;
-  ConnectionSlot slot;
+  http::ConnectionSlot slot;
 };
 
 }  // namespace eventstreams::streaming

@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "sse_encoder.h"
-#include "streaming/chunked.h"
+#include "http/chunked.h"
 
 namespace eventstreams::streaming {
 namespace {
@@ -326,7 +326,7 @@ TEST_F(EngineTest, LiveClientsShareOneReaderAndReceiveTheSameBytes) {
   EXPECT_EQ(source_.open_readers(), 1u);
   EXPECT_EQ(engine_->live_hubs(), 1u);
   // The frame travels as one chunk of its own size.
-  EXPECT_NE(a->received.find(make_chunk(frame)), std::string::npos);
+  EXPECT_NE(a->received.find(http::make_chunk(frame)), std::string::npos);
 }
 
 TEST_F(EngineTest, ABigLiveAudienceIsSpreadOverTheLoopsWithOneReaderEach) {
@@ -417,7 +417,7 @@ TEST_F(EngineTest, SourceErrorBecomesAnErrorEventThenTheStreamEnds) {
 TEST_F(EngineTest, IdleClientsGetHeartbeats) {
   make_engine(1 << 20, 50);
   auto a = attach_live();
-  EXPECT_TRUE(a->wait_for(make_chunk(":heartbeat\n\n"))) << a->received;
+  EXPECT_TRUE(a->wait_for(http::make_chunk(":heartbeat\n\n"))) << a->received;
 }
 
 TEST_F(EngineTest, SlowClientIsDroppedWithoutStallingOthers) {

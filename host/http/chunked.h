@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace eventstreams::streaming {
+namespace eventstreams::http {
 
 // The chunk-size line "<hex>\r\n" for a chunk of `size` bytes.
 std::string chunk_size_line(std::size_t size);
@@ -15,4 +15,4 @@ std::string chunk_size_line(std::size_t size);
 // One complete chunk: size line, payload, CRLF.
 std::string make_chunk(std::string_view payload);
 
-}  // namespace eventstreams::streaming
+}  // namespace eventstreams::http

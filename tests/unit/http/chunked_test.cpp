@@ -1,8 +1,8 @@
-#include "streaming/chunked.h"
+#include "http/chunked.h"
 
 #include <gtest/gtest.h>
 
-namespace eventstreams::streaming {
+namespace eventstreams::http {
 namespace {
 
 TEST(Chunked, SizeLineIsLowercaseHex) {
@@ -16,4 +16,4 @@ TEST(Chunked, WholeChunk) {
 }
 
 }  // namespace
-}  // namespace eventstreams::streaming
+}  // namespace eventstreams::http

@@ -1,4 +1,4 @@
-#include "server_app.h"
+#include "composition_root.h"
 
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
@@ -101,7 +101,7 @@ int run_server(const CommandLine& cl) {
   }
   streaming::StreamEngine engine(engine_options, encoders, logger, metrics);
   engine.start();
-  streaming::ConnectionLimiter limiter(config.max_connections, config.client_ip_connection_limit);
+  http::ConnectionLimiter limiter(config.max_connections, config.client_ip_connection_limit);
 
   http::ServerContext ctx;
   ctx.config = &config;

@@ -1,6 +1,6 @@
-#include "streaming/connection_limiter.h"
+#include "http/connection_limiter.h"
 
-namespace eventstreams::streaming {
+namespace eventstreams::http {
 
 ConnectionSlot& ConnectionSlot::operator=(ConnectionSlot&& other) noexcept {
   if (this != &other) {
@@ -54,4 +54,4 @@ int ConnectionLimiter::for_address(const std::string& address) const {
   return it == per_address_.end() ? 0 : it->second;
 }
 
-}  // namespace eventstreams::streaming
+}  // namespace eventstreams::http

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <string>
 
-namespace eventstreams::streaming {
+namespace eventstreams::http {
 
 class ConnectionLimiter;
 
@@ -50,4 +50,4 @@ class ConnectionLimiter {
   std::map<std::string, int> per_address_;
 };
 
-}  // namespace eventstreams::streaming
+}  // namespace eventstreams::http

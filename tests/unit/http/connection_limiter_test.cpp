@@ -1,9 +1,9 @@
 // Connection limits (SPEC 6): counted once, released once, however the connection ends.
-#include "streaming/connection_limiter.h"
+#include "http/connection_limiter.h"
 
 #include <gtest/gtest.h>
 
-namespace eventstreams::streaming {
+namespace eventstreams::http {
 namespace {
 
 TEST(ConnectionLimiter, PerClientAndServerLimits) {
@@ -36,4 +36,4 @@ TEST(ConnectionLimiter, SlotsReleaseWhenDestroyedOrMoved) {
 }
 
 }  // namespace
-}  // namespace eventstreams::streaming
+}  // namespace eventstreams::http

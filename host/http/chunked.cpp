@@ -1,8 +1,8 @@
-#include "streaming/chunked.h"
+#include "http/chunked.h"
 
 #include <charconv>
 
-namespace eventstreams::streaming {
+namespace eventstreams::http {
 
 std::string chunk_size_line(std::size_t size) {
   char buf[24];
@@ -19,4 +19,4 @@ std::string make_chunk(std::string_view payload) {
   return out;
 }
 
-}  // namespace eventstreams::streaming
+}  // namespace eventstreams::http
