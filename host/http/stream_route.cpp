@@ -320,9 +320,7 @@ void StreamRoute::handleRequest(Poco::Net::HTTPServerRequest& request,
   EncoderFactory& encoder = *ctx_.plugins->encoders[plan.encoder_index];
   std::string bytes = response_head(ctx_, encoder, positions);
   if (!head_only) {
-    auto preamble_encoder = encoder.create();
-    std::string preamble;
-    if (preamble_encoder) preamble_encoder->preamble(preamble);
+    const std::string preamble = encoder.preamble();
     if (!preamble.empty()) bytes += make_chunk(preamble);
   }
   response.setKeepAlive(false);

@@ -53,8 +53,6 @@ void append_one_line(std::string_view text, std::string& out) {
   }
 }
 
-void NdjsonEncoder::preamble(std::string& /*out*/) noexcept {}
-
 void NdjsonEncoder::encode(const EventBatch& batch, std::string& out,
                            std::vector<EncodedFrame>& frames) noexcept {
   // One growth of `out` and `frames` per batch.

@@ -33,7 +33,6 @@ void append_one_line(std::string_view text, std::string& out);
 
 class NdjsonEncoder final : public Encoder {
  public:
-  void preamble(std::string& out) noexcept override;
   void encode(const EventBatch& batch, std::string& out,
               std::vector<EncodedFrame>& frames) noexcept override;
   void heartbeat(std::string& out) noexcept override;
@@ -46,6 +45,7 @@ class NdjsonEncoderFactory final : public EncoderFactory {
     return {"application/json", "application/x-ndjson"};
   }
   std::string content_type() const override { return "application/json; charset=utf-8"; }
+  std::string preamble() const override { return {}; }
   bool wants_ids() const noexcept override { return false; }
   std::unique_ptr<Encoder> create() noexcept override;
 };

@@ -118,10 +118,6 @@ void append_data_lines(std::string_view text, std::string& out) {
   }
 }
 
-void SseEncoder::preamble(std::string& out) noexcept {
-  out.append(fixed_->preamble);
-}
-
 void SseEncoder::encode(const EventBatch& batch, std::string& out,
                         std::vector<EncodedFrame>& frames) noexcept {
   // One growth of `out` and `frames` for the usual batch of one-line payloads.

@@ -48,7 +48,6 @@ class SseEncoder final : public Encoder {
   explicit SseEncoder(std::shared_ptr<const SseFixedFrames> fixed) noexcept
       : fixed_(std::move(fixed)) {}
 
-  void preamble(std::string& out) noexcept override;
   void encode(const EventBatch& batch, std::string& out,
               std::vector<EncodedFrame>& frames) noexcept override;
   void heartbeat(std::string& out) noexcept override;
@@ -64,6 +63,7 @@ class SseEncoderFactory final : public EncoderFactory {
 
   std::vector<std::string> media_types() const override { return {"text/event-stream"}; }
   std::string content_type() const override { return "text/event-stream; charset=utf-8"; }
+  std::string preamble() const override { return fixed_->preamble; }
   bool wants_ids() const noexcept override { return true; }
   std::unique_ptr<Encoder> create() noexcept override;
 

@@ -13,7 +13,7 @@
 
 namespace eventstreams {
 
-inline constexpr std::uint32_t kAbiVersion = 1;
+inline constexpr std::uint32_t kAbiVersion = 2;
 
 enum class PluginKind : std::uint32_t { kSource = 1, kTransform = 2, kEncoder = 3 };
 

@@ -25,9 +25,6 @@ class Encoder {
  public:
   virtual ~Encoder() = default;
 
-  // The first bytes of a stream, sent with the headers (SSE: ":ok\n\n").
-  virtual void preamble(std::string& out) noexcept = 0;
-
   // Appends one frame per event that is not dropped, in order, and records where each
   // frame lies in `out`.
   virtual void encode(const EventBatch& batch, std::string& out,
@@ -50,6 +47,10 @@ class EncoderFactory {
 
   // The Content-Type header of its responses, e.g. "text/event-stream; charset=utf-8".
   virtual std::string content_type() const = 0;
+
+  // The first bytes of every stream, sent with the headers (SSE: ":ok\n\n"); fixed by the
+  // configuration, so the host reads it without making an encoder.
+  virtual std::string preamble() const = 0;
 
   // True when the encoder writes event ids (the host then fills Event::id).
   virtual bool wants_ids() const noexcept = 0;

@@ -47,7 +47,7 @@ TEST(NdjsonPluginLoad, EncodesThroughFactory) {
 
   std::string out;
   std::vector<EncodedFrame> frames;
-  encoder->preamble(out);
+  out = factory->preamble();
   encoder->encode(batch, out, frames);
   encoder->heartbeat(out);
   encoder->error(R"({"message":"gone"})", out);

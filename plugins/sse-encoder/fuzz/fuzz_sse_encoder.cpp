@@ -126,8 +126,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     batch.events.push_back(e);
   }
 
-  std::string out;
-  encoder().preamble(out);
+  std::string out = ":ok\n\nretry: 2000\n\n";  // the host sends the factory's preamble first
   const std::size_t start = out.size();
   std::vector<EncodedFrame> frames;
   encoder().encode(batch, out, frames);

@@ -47,7 +47,7 @@ TEST(SsePluginLoad, EncodesThroughFactory) {
 
   std::string out;
   std::vector<EncodedFrame> frames;
-  encoder->preamble(out);
+  out = factory->preamble();
   encoder->encode(batch, out, frames);
   encoder->heartbeat(out);
   const std::string frame =
