@@ -5,9 +5,9 @@
 
 #include <algorithm>
 
+#include "http/chunked.h"
 #include "pipeline/meta_rewriter.h"
 #include "services/json_text.h"
-#include "http/chunked.h"
 
 namespace eventstreams::streaming {
 namespace {
@@ -57,7 +57,7 @@ struct Hub::Group {
   std::atomic<std::int64_t>* connected = nullptr;
 };
 
-Hub::Hub(EventLoop& loop, const HubEnvironment& env, std::string key, bool live,
+Hub::Hub(EventLoop& loop, const HubEnvironment& env, HubKey key, bool live,
          std::unique_ptr<SourceReader> reader, const std::vector<PartitionStart>& starts,
          const std::string& cluster_id, EmptyCallback on_empty)
     : loop_(loop),
@@ -300,7 +300,7 @@ void Hub::process(EventBatch& raw) {
   if (invalid_since_log_ > 0 && loop_.now_ms() - last_invalid_log_ms_ >= 10000) {
     // Once per burst, not once per message.
     std::string fields = "{\"hub\":";
-    services::append_json_string(fields, key_);
+    services::append_json_string(fields, key_.text());
     fields += ",\"skipped\":" + std::to_string(invalid_since_log_) + "}";
     env_.logger->log(LogLevel::kWarn, "skipped Kafka messages that are not JSON objects", fields);
     last_invalid_log_ms_ = loop_.now_ms();
@@ -369,12 +369,12 @@ void Hub::deliver(Group& g, const EventBatch& batch) {
 }
 
 void Hub::fail(const SourceStatus& status) {
-  failed_ = true;
+  failed_.store(true, std::memory_order_release);
   std::string error = "{\"type\":\"kafka_error\",\"title\":\"Kafka Error\",\"detail\":";
   services::append_json_string(error, status.message);
   error += "}";
   env_.logger->log(LogLevel::kError, "source error ends the streams of a hub",
-                   "{\"hub\":" + services::json_string(key_) +
+                   "{\"hub\":" + services::json_string(key_.text()) +
                        ",\"error\":" + services::json_string(status.message) + "}");
   // Copy: finishing a member may close it and shrink the list.
   for (auto& g : groups_) {

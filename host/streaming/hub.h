@@ -51,7 +51,7 @@ class Hub final : public IoWatcher,
   // (then no new client may join it).
   using EmptyCallback = std::function<void(Hub&)>;
 
-  Hub(EventLoop& loop, const HubEnvironment& env, std::string key, bool live,
+  Hub(EventLoop& loop, const HubEnvironment& env, HubKey key, bool live,
       std::unique_ptr<SourceReader> reader, const std::vector<PartitionStart>& starts,
       const std::string& cluster_id, EmptyCallback on_empty);
   ~Hub() override;
@@ -91,8 +91,9 @@ class Hub final : public IoWatcher,
   // Clients attached now; readable from any thread (a placement hint, may be stale).
   std::size_t members() const { return members_.load(std::memory_order_relaxed); }
   bool live() const { return live_; }
-  bool failed() const { return failed_; }
-  const std::string& key() const { return key_; }
+  // Any thread: the engine reads it under its lock while placing clients (HTTP threads).
+  bool failed() const { return failed_.load(std::memory_order_acquire); }
+  const HubKey& key() const { return key_; }
 
   void on_io(std::uint32_t events) override;
   void on_drained(ClientConnection& c) override;
@@ -123,7 +124,7 @@ class Hub final : public IoWatcher,
 
   EventLoop& loop_;
   const HubEnvironment& env_;
-  const std::string key_;
+  const HubKey key_;
   bool live_;
   std::unique_ptr<SourceReader> reader_;
   ResumeIds ids_;
@@ -136,7 +137,7 @@ class Hub final : public IoWatcher,
   bool wants_ids_ = false;
   bool paused_ = false;
   bool pump_scheduled_ = false;
-  bool failed_ = false;
+  std::atomic<bool> failed_{false};  // written on the loop thread, read by placements
   bool watching_ = false;
 
   EventBatch raw_;         // what the reader fills; its topic table lives as long as the reader
