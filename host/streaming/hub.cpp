@@ -17,18 +17,6 @@ constexpr std::size_t kChunkHeaderRoom = 10;
 // Batches read per pump before yielding to the rest of the loop.
 constexpr int kBatchesPerPump = 8;
 
-// A private hub stops reading when its client has more than this share of
-// client_buffer_bytes unsent, and reads again once half of that is left: the socket never
-// runs dry while the next batches are read and encoded.
-constexpr std::size_t kPrivatePauseDivisor = 2;
-
-std::size_t private_pause_bytes(const HubEnvironment& env) {
-  return env.client_buffer_bytes / kPrivatePauseDivisor;
-}
-std::size_t private_resume_bytes(const HubEnvironment& env) {
-  return private_pause_bytes(env) / 2;
-}
-
 // Writes "<hex size>\r\n" right-aligned into the reserved room; returns where it starts.
 std::size_t write_chunk_header(std::string& buf, std::size_t payload_size) {
   const std::string line = http::chunk_size_line(payload_size);
@@ -183,7 +171,7 @@ void Hub::join_replay(std::shared_ptr<ClientConnection> connection, StreamPlan& 
 
 void Hub::add_member(std::shared_ptr<ClientConnection> connection, Group& g) {
   connection->set_owner(this);
-  if (!live_) connection->set_drain_mark(private_resume_bytes(env_));
+  connection->set_watermarks(watermarks());
   connection->group = &g;
   connection->group_index = g.members.size();
   g.members.push_back(connection);
@@ -192,9 +180,12 @@ void Hub::add_member(std::shared_ptr<ClientConnection> connection, Group& g) {
   idle_since_ms_ = -1;
   log_client("client connected", *connection, "");
   if (failed_) connection->finish();
-  if (paused_ && connection->pending_bytes() <= private_resume_bytes(env_)) {
-    on_drained(*connection);
-  }
+  if (paused_ && connection->at_or_below_low_watermark()) on_drained(*connection);
+}
+
+Watermarks Hub::watermarks() const {
+  return live_ ? Watermarks::live(env_.client_buffer_bytes)
+               : Watermarks::catch_up(env_.client_buffer_bytes);
 }
 
 void Hub::log_client(const char* message, const ClientConnection& c, const std::string& extra) {
@@ -354,13 +345,12 @@ void Hub::deliver(Group& g, const EventBatch& batch) {
     member->enqueue(chunk.bytes, chunk.start, chunk.length);
     member->events_sent += g.frames.size();
     member->flush();
-    if (!member->open()) continue;
-    if (!live_) {
-      // A private hub waits for its client instead of buffering: what is unsent stays below
-      // the pause mark plus one batch, however large the events of that batch are.
-      if (member->pending_bytes() > private_pause_bytes(env_)) paused_ = true;
-    } else if (member->pending_bytes() > env_.client_buffer_bytes) {
+    if (!member->open() || !member->above_high_watermark()) continue;
+    // What to do about it is the hub's kind's (client_connection.h, Watermarks).
+    if (live_) {
       too_slow.push_back(member);
+    } else {
+      paused_ = true;
     }
   }
   g.events_sent->add(g.frames.size() * receivers);
@@ -392,6 +382,9 @@ void Hub::fail(const SourceStatus& status) {
 
 void Hub::promote_to_live(std::int64_t now_wall_ms) {
   live_ = true;
+  for (auto& g : groups_) {
+    for (auto& m : g->members) m->set_watermarks(watermarks());
+  }
   ids_.caught_up_at(now_wall_ms);
   start_replay_ring();
   if (paused_) {
@@ -426,6 +419,7 @@ void Hub::move_members_to(Hub& target) {
     }
     for (auto& m : g->members) {
       m->set_owner(&target);
+      m->set_watermarks(target.watermarks());
       m->group = into;
       m->group_index = into->members.size();
       into->members.push_back(std::move(m));

@@ -121,6 +121,8 @@ class Hub final : public IoWatcher,
   void deliver(Group& group, const EventBatch& batch);
   void fail(const SourceStatus& status);
   void log_client(const char* message, const ClientConnection& c, const std::string& extra);
+  // The back-pressure marks of this hub's clients: live or catch-up.
+  Watermarks watermarks() const;
 
   EventLoop& loop_;
   const HubEnvironment& env_;
