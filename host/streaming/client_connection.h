@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "pipeline/shared_chunk.h"
 #include "streaming/event_loop.h"
 #include "streaming/stream_plan.h"
 
@@ -30,7 +31,7 @@ class ConnectionOwner {
   ~ConnectionOwner() = default;
 };
 
-using SharedBytes = std::shared_ptr<const std::string>;
+using pipeline::SharedBytes;
 
 // Back-pressure, in one place: two marks of unsent bytes on each connection.
 // - Above `high`, the hub that feeds the connection reacts. A live hub drops it (the client

@@ -5,41 +5,26 @@
 
 #include <algorithm>
 
-#include "http/chunked.h"
-#include "pipeline/meta_rewriter.h"
+#include "pipeline/replay_batch.h"
 #include "services/json_text.h"
 
 namespace eventstreams::streaming {
 namespace {
 
-// Bytes reserved in front of each group buffer for the chunk-size line ("%x\r\n").
-constexpr std::size_t kChunkHeaderRoom = 10;
 // Batches read per pump before yielding to the rest of the loop.
 constexpr int kBatchesPerPump = 8;
 
-// Writes "<hex size>\r\n" right-aligned into the reserved room; returns where it starts.
-std::size_t write_chunk_header(std::string& buf, std::size_t payload_size) {
-  const std::string line = http::chunk_size_line(payload_size);
-  const std::size_t start = kChunkHeaderRoom - line.size();
-  buf.replace(start, line.size(), line);
-  return start;
-}
-
-SharedBytes shared_chunk(std::string_view payload) {
-  return std::make_shared<const std::string>(http::make_chunk(payload));
-}
-
 }  // namespace
 
+// Clients that receive the same bytes (same encoder, transforms and streams), and the
+// pipeline stage that encodes each batch once for all of them.
 struct Hub::Group {
+  Group(std::string k, std::size_t index, pipeline::GroupEncoder enc)
+      : key(std::move(k)), encoder_index(index), encoder(std::move(enc)) {}
   std::string key;
   std::size_t encoder_index = 0;
-  std::unique_ptr<Encoder> encoder;
-  std::vector<std::unique_ptr<Transform>> transforms;
+  pipeline::GroupEncoder encoder;
   std::vector<std::shared_ptr<ClientConnection>> members;
-  SharedBytes heartbeat_chunk;
-  EventBatch scratch;  // a copy of the batch for this group's transforms
-  std::vector<EncodedFrame> frames;
   Counter* events_sent = nullptr;
   Counter* bytes_sent = nullptr;
   std::atomic<std::int64_t>* connected = nullptr;
@@ -53,7 +38,7 @@ Hub::Hub(EventLoop& loop, const HubEnvironment& env, HubKey key, bool live,
       key_(std::move(key)),
       live_(live),
       reader_(std::move(reader)),
-      ids_(starts, cluster_id),
+      rewriter_(starts, cluster_id),
       on_empty_(std::move(on_empty)) {
   invalid_events_ =
       env_.metrics->counter("eventstreams_events_invalid_total",
@@ -64,7 +49,7 @@ Hub::Hub(EventLoop& loop, const HubEnvironment& env, HubKey key, bool live,
 void Hub::start_replay_ring() {
   if (env_.live_replay_bytes == 0) return;
   ring_ = std::make_unique<ReplayRing>(env_.live_replay_bytes);
-  ring_->start_at(ids_.positions());
+  ring_->start_at(rewriter_.ids().positions());
 }
 
 Hub::~Hub() {
@@ -84,15 +69,10 @@ Hub::Group& Hub::group_for(StreamPlan& plan) {
   for (auto& g : groups_) {
     if (g->key == plan.group_key) return *g;
   }
-  auto g = std::make_unique<Group>();
-  g->key = plan.group_key;
-  g->encoder_index = plan.encoder_index;
   const EncoderEntry& enc = env_.encoders[plan.encoder_index];
-  g->encoder = enc.factory->create();
-  g->transforms = std::move(plan.transforms);
-  std::string hb;
-  g->encoder->heartbeat(hb);
-  g->heartbeat_chunk = shared_chunk(hb);
+  auto g = std::make_unique<Group>(
+      plan.group_key, plan.encoder_index,
+      pipeline::GroupEncoder(enc.factory->create(), std::move(plan.transforms)));
   std::string labels = "stream=";
   services::append_json_string(labels, plan.client.streams);
   labels += ",format=";
@@ -117,52 +97,19 @@ void Hub::join(std::shared_ptr<ClientConnection> connection, StreamPlan& plan) {
 void Hub::join_replay(std::shared_ptr<ClientConnection> connection, StreamPlan& plan,
                       std::uint64_t pin) {
   Group& g = group_for(plan);
-  const bool ids_wanted = env_.encoders[g.encoder_index].factory->wants_ids();
-  // The client's own ids until it stands where the hub does; the hub's from then on.
-  ResumeIds ids(plan.partitions, plan.cluster_id);
-  struct Want {
-    std::string_view topic;
-    std::int32_t partition;
-    std::int64_t next;
-    int slot;
-  };
-  std::vector<Want> wants;
-  for (const PartitionStart& p : plan.partitions) {
-    wants.push_back({p.topic, p.partition, p.offset, ids.topic_slot(p.topic)});
-  }
   // Copied out under the ring's lock (which pin() on HTTP threads waits for), encoded after
-  // it; at most what place_resume() allowed, half of client_buffer_bytes.
-  EventBatch out;
+  // it; at most what the engine allowed, half of client_buffer_bytes.
+  pipeline::ReplayBatch replay(plan.partitions, plan.cluster_id,
+                               env_.encoders[g.encoder_index].factory->wants_ids());
   ring_->for_each_from(pin, [&](const std::string& topic, const Event& e, std::string_view value) {
-    auto w = std::find_if(wants.begin(), wants.end(), [&](const Want& x) {
-      return x.partition == e.partition && x.topic == topic;
-    });
-    if (w == wants.end() || e.offset < w->next) return;  // it has this one already
-    w->next = e.offset + 1;
-    ids.advance(w->slot, e.partition, e.offset, e.timestamp);
-    if (e.dropped) return;
-    Event copy = e;
-    auto t = std::find(out.topics.begin(), out.topics.end(), topic);
-    if (t == out.topics.end()) t = out.topics.insert(out.topics.end(), topic);
-    copy.topic = static_cast<std::uint32_t>(t - out.topics.begin());
-    copy.value = out.store(value);
-    copy.key = {};
-    copy.id = {};
-    if (ids_wanted) {
-      const std::size_t id_start = out.arena.size();
-      ids.append_id(out.arena);
-      copy.id = {static_cast<std::uint32_t>(id_start),
-                 static_cast<std::uint32_t>(out.arena.size() - id_start)};
-    }
-    out.events.push_back(copy);
+    replay.add(topic, e, value);
   });
-  if (!out.events.empty()) {
-    for (auto& t : g.transforms) t->apply(out);
-    const Chunk chunk = encode(g, out);
+  if (!replay.batch().events.empty()) {
+    const pipeline::Chunk chunk = g.encoder.encode_own(replay.batch());
     if (chunk.bytes) {
       connection->enqueue(chunk.bytes, chunk.start, chunk.length);
-      connection->events_sent += g.frames.size();
-      g.events_sent->add(g.frames.size());
+      connection->events_sent += g.encoder.frames();
+      g.events_sent->add(g.encoder.frames());
       g.bytes_sent->add(chunk.payload);
     }
   }
@@ -255,38 +202,11 @@ void Hub::check_caught_up() {
 }
 
 void Hub::process(EventBatch& raw) {
-  // Rewrite each event once for every client: meta.topic/partition/offset/key (SPEC 2.1),
-  // compact JSON; ids computed once per event.
-  normalized_.clear();
-  if (normalized_.topics.size() != raw.topics.size()) normalized_.topics = raw.topics;
-  while (topic_slots_.size() < raw.topics.size()) {
-    topic_slots_.push_back(ids_.topic_slot(raw.topics[topic_slots_.size()]));
-  }
-  std::string& arena = normalized_.arena;
-  for (const Event& e : raw.events) {
-    Event out = e;
-    const std::string_view key = raw.key(e);
-    pipeline::MetaFields meta{raw.topic(e), e.partition, e.offset, e.has_key ? &key : nullptr};
-    const std::size_t start = arena.size();
-    if (!pipeline::rewrite_event(raw.value(e), meta, arena)) {
-      out.dropped = true;
-      out.value = {};
-      invalid_events_->add();
-      ++invalid_since_log_;
-    } else {
-      out.value = {static_cast<std::uint32_t>(start),
-                   static_cast<std::uint32_t>(arena.size() - start)};
-    }
-    out.key = {};
-    out.has_key = false;
-    ids_.advance(topic_slots_[e.topic], e.partition, e.offset, e.timestamp);
-    if (wants_ids_ && !out.dropped) {
-      const std::size_t id_start = arena.size();
-      ids_.append_id(arena);
-      out.id = {static_cast<std::uint32_t>(id_start),
-                static_cast<std::uint32_t>(arena.size() - id_start)};
-    }
-    normalized_.events.push_back(out);
+  // Each event rewritten once for every client (SPEC 2.1), its id computed once.
+  const std::size_t invalid = rewriter_.rewrite(raw, normalized_, wants_ids_);
+  if (invalid > 0) {
+    invalid_events_->add(invalid);
+    invalid_since_log_ += invalid;
   }
   if (invalid_since_log_ > 0 && loop_.now_ms() - last_invalid_log_ms_ >= 10000) {
     // Once per burst, not once per message.
@@ -301,38 +221,14 @@ void Hub::process(EventBatch& raw) {
   // there (normalized_ gets a recycled batch): whatever id a client saw, the ring has.
   const EventBatch& batch = ring_ ? ring_->append(normalized_) : normalized_;
   for (auto& g : groups_) {
-    if (g->members.empty()) continue;
-    if (g->transforms.empty()) {
-      deliver(*g, batch);
-    } else {
-      g->scratch.topics = batch.topics;
-      g->scratch.events = batch.events;
-      g->scratch.arena = batch.arena;
-      for (auto& t : g->transforms) t->apply(g->scratch);
-      deliver(*g, g->scratch);
-    }
+    if (!g->members.empty()) deliver(*g, batch);
   }
 }
 
-Hub::Chunk Hub::encode(Group& g, const EventBatch& batch) {
-  auto buffer = std::make_shared<std::string>();
-  buffer->reserve(kChunkHeaderRoom + batch.arena.size() + batch.events.size() * 48 + 2);
-  buffer->append(kChunkHeaderRoom, ' ');
-  g.frames.clear();
-  g.encoder->encode(batch, *buffer, g.frames);
-  if (g.frames.empty()) return {};
-  Chunk chunk;
-  chunk.payload = buffer->size() - kChunkHeaderRoom;
-  chunk.start = write_chunk_header(*buffer, chunk.payload);
-  buffer->append("\r\n");
-  chunk.length = buffer->size() - chunk.start;
-  chunk.bytes = std::move(buffer);
-  return chunk;
-}
-
 void Hub::deliver(Group& g, const EventBatch& batch) {
-  const Chunk chunk = encode(g, batch);
+  const pipeline::Chunk chunk = g.encoder.encode(batch);
   if (!chunk.bytes) return;
+  const std::size_t frames = g.encoder.frames();
 
   // A snapshot: a write may find a client gone, and closing it removes it from g.members.
   // Closed connections are only retired, so the pointers stay valid through this loop.
@@ -343,7 +239,7 @@ void Hub::deliver(Group& g, const EventBatch& batch) {
   std::vector<ClientConnection*> too_slow;
   for (ClientConnection* member : targets) {
     member->enqueue(chunk.bytes, chunk.start, chunk.length);
-    member->events_sent += g.frames.size();
+    member->events_sent += frames;
     member->flush();
     if (!member->open() || !member->above_high_watermark()) continue;
     // What to do about it is the hub's kind's (client_connection.h, Watermarks).
@@ -353,7 +249,7 @@ void Hub::deliver(Group& g, const EventBatch& batch) {
       paused_ = true;
     }
   }
-  g.events_sent->add(g.frames.size() * receivers);
+  g.events_sent->add(frames * receivers);
   g.bytes_sent->add(chunk.payload * receivers);
   for (auto* c : too_slow) c->close("client too slow: unsent data over client_buffer_bytes");
 }
@@ -368,9 +264,8 @@ void Hub::fail(const SourceStatus& status) {
                        ",\"error\":" + services::json_string(status.message) + "}");
   // Copy: finishing a member may close it and shrink the list.
   for (auto& g : groups_) {
-    std::string frame;
-    g->encoder->error(error, frame);
-    const SharedBytes chunk = shared_chunk(frame);
+    if (g->members.empty()) continue;  // also: a group moved to the live hub, encoder and all
+    const SharedBytes chunk = g->encoder.error_chunk(error);
     auto members = g->members;
     for (auto& m : members) {
       m->enqueue(chunk);
@@ -385,7 +280,7 @@ void Hub::promote_to_live(std::int64_t now_wall_ms) {
   for (auto& g : groups_) {
     for (auto& m : g->members) m->set_watermarks(watermarks());
   }
-  ids_.caught_up_at(now_wall_ms);
+  rewriter_.ids().caught_up_at(now_wall_ms);
   start_replay_ring();
   if (paused_) {
     // Live hubs drop slow clients instead of waiting for them. Read on from the loop, not
@@ -406,13 +301,9 @@ void Hub::move_members_to(Hub& target) {
     if (into == nullptr) {
       // The target has no such group yet: the group moves whole (encoder, transforms).
       target.wants_ids_ = target.wants_ids_ || env_.encoders[g->encoder_index].factory->wants_ids();
-      target.groups_.push_back(std::make_unique<Group>());
+      target.groups_.push_back(
+          std::make_unique<Group>(g->key, g->encoder_index, std::move(g->encoder)));
       into = target.groups_.back().get();
-      into->key = g->key;
-      into->encoder_index = g->encoder_index;
-      into->encoder = std::move(g->encoder);
-      into->transforms = std::move(g->transforms);
-      into->heartbeat_chunk = g->heartbeat_chunk;
       into->events_sent = g->events_sent;
       into->bytes_sent = g->bytes_sent;
       into->connected = g->connected;
@@ -448,7 +339,7 @@ void Hub::heartbeat(std::int64_t now_ms) {
     auto members = g->members;
     for (auto& m : members) {
       if (now_ms - m->last_send_ms() >= env_.heartbeat_interval_ms && m->pending_bytes() == 0) {
-        m->enqueue(g->heartbeat_chunk);
+        m->enqueue(g->encoder.heartbeat_chunk());
         m->flush();
       }
     }

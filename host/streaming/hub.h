@@ -1,4 +1,6 @@
-// A hub reads one source reader and feeds every client attached to it.
+// A hub reads one source reader and feeds every client attached to it: it keeps the reader,
+// the members and their back-pressure; the per-event work is the pipeline's (pipeline/:
+// rewrite and ids once per batch, then per group transforms and one encoding).
 //
 // A *live* hub reads the head of a topic set and is shared by every client that asked for
 // those topics without a start position: one Kafka consumer, one JSON rewrite and one
@@ -16,12 +18,13 @@
 
 #include "eventstreams/encoder.h"
 #include "eventstreams/source.h"
+#include "pipeline/batch_rewriter.h"
+#include "pipeline/group_encoder.h"
 #include "services/json_logger.h"
 #include "services/metrics_registry.h"
 #include "streaming/client_connection.h"
 #include "streaming/event_loop.h"
 #include "streaming/replay_ring.h"
-#include "streaming/resume_ids.h"
 #include "streaming/stream_plan.h"
 
 namespace eventstreams::streaming {
@@ -80,7 +83,9 @@ class Hub final : public IoWatcher,
   void promote_to_live(std::int64_t now_wall_ms);
   // True when this hub and `other` stand at the same offset on every partition, so clients
   // can move between them without loss or duplicate.
-  bool same_position(const Hub& other) const { return ids_.same_offsets(other.ids_); }
+  bool same_position(const Hub& other) const {
+    return rewriter_.ids().same_offsets(other.rewriter_.ids());
+  }
   // Moves every client (and its group) to `target`; this hub is left empty.
   void move_members_to(Hub& target);
 
@@ -101,16 +106,8 @@ class Hub final : public IoWatcher,
 
  private:
   struct Group;
-  // One group's encoding of a batch as a chunk; `bytes` is null when it has no frame.
-  struct Chunk {
-    SharedBytes bytes;
-    std::size_t start = 0;
-    std::size_t length = 0;
-    std::size_t payload = 0;
-  };
   Group& group_for(StreamPlan& plan);
   void add_member(std::shared_ptr<ClientConnection> connection, Group& g);
-  Chunk encode(Group& g, const EventBatch& batch);
   void start_replay_ring();
   void pump();
   // pump() soon, from the loop (once, however often asked before it runs).
@@ -129,7 +126,7 @@ class Hub final : public IoWatcher,
   const HubKey key_;
   bool live_;
   std::unique_ptr<SourceReader> reader_;
-  ResumeIds ids_;
+  pipeline::BatchRewriter rewriter_;
   EmptyCallback on_empty_;
   EmptyCallback on_caught_up_;
   bool caught_up_scheduled_ = false;
@@ -145,7 +142,6 @@ class Hub final : public IoWatcher,
   EventBatch raw_;         // what the reader fills; its topic table lives as long as the reader
   EventBatch normalized_;  // rewritten payloads and ids
   std::unique_ptr<ReplayRing> ring_;
-  std::vector<int> topic_slots_;                     // raw_.topics index -> ResumeIds slot
   std::vector<ClientConnection*> delivery_targets_;  // reused per delivery
   Counter* invalid_events_ = nullptr;
   std::int64_t last_invalid_log_ms_ = 0;

@@ -12,17 +12,12 @@
 #include "eventstreams/source.h"
 #include "eventstreams/transform.h"
 #include "http/connection_limiter.h"
+#include "pipeline/partition_start.h"
 #include "streaming/hub_key.h"
 
 namespace eventstreams::streaming {
 
-// Where one partition starts, and what its resume id says before it delivers an event.
-struct PartitionStart {
-  std::string topic;
-  std::int32_t partition = 0;
-  std::int64_t offset = 0;                // the next offset to read
-  std::optional<std::int64_t> timestamp;  // the time it started from, when known
-};
+using pipeline::PartitionStart;
 
 struct ClientInfo {
   std::string request_id;
