@@ -11,8 +11,10 @@
 #include <iostream>
 #include <thread>
 
+#include "config/catalog_holder.h"
 #include "config/config_error.h"
 #include "config/stream_config.h"
+#include "config/stream_config_reloader.h"
 #include "http/overload_responder.h"
 #include "http/router.h"
 #include "plugin-loader/plugin_registry.h"
@@ -50,6 +52,7 @@ int run_server(const CommandLine& cl) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);  // reloads the stream config, never ends the process
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -104,9 +107,13 @@ int run_server(const CommandLine& cl) {
   engine.start();
   http::ConnectionLimiter limiter(config.max_connections, config.client_ip_connection_limit);
 
+  config::CatalogHolder catalogs(std::make_shared<const config::StreamCatalog>(catalog));
+  config::StreamConfigReloader reloader(config, catalogs, logger, metrics);
+  reloader.start();
+
   http::ServerContext ctx;
   ctx.config = &config;
-  ctx.catalog = &catalog;
+  ctx.catalogs = &catalogs;
   ctx.plugins = &plugins;
   ctx.engine = &engine;
   ctx.limiter = &limiter;
@@ -144,6 +151,7 @@ int run_server(const CommandLine& cl) {
   } catch (const Poco::Exception& e) {
     std::cerr << "eventstreams: cannot listen on " << config.interface << ":" << config.port << ": "
               << e.displayText() << "\n";
+    reloader.stop();
     engine.stop();
     return 4;
   }
@@ -153,8 +161,12 @@ int run_server(const CommandLine& cl) {
                  ",\"version\":\"" ES_VERSION "\"}");
 
   int sig = 0;
-  sigwait(&signals, &sig);
+  while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) {
+    logger.log(LogLevel::kInfo, "SIGHUP: reloading the stream config");
+    reloader.request();
+  }
   logger.log(LogLevel::kInfo, "shutting down", "{\"signal\":" + std::to_string(sig) + "}");
+  reloader.stop();
   // Stop accepting, end every stream, then let go of the readers and the plugins.
   server->stopAll(true);
   overload.stop();

@@ -107,6 +107,8 @@ AppConfig parse_app_config(const YAML::Node& root, const std::string& config_dir
          if (!n.IsMap()) fail(k, "expected a map, got " + type_name(n));
          c.stream_config_defaults = YAML::Clone(n);
        }},
+      {"stream_config_ttl",
+       [&](auto& n, auto& k) { c.stream_config_ttl = as_int(n, k, 0, 7 * 24 * 3600); }},
       {"allowed_streams", [&](auto& n, auto& k) { c.allowed_streams = as_string_list(n, k); }},
       {"kafka",
        [&](auto& n, auto& k) {

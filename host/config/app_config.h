@@ -31,6 +31,8 @@ struct AppConfig {
   std::string stream_config_uri;  // resolved: absolute path or http(s) URL
   std::string stream_config_object_path;
   YAML::Node stream_config_defaults;
+  // Seconds between re-reads of stream_config_uri; 0: only at start-up and on SIGHUP.
+  std::int64_t stream_config_ttl = 0;
   std::optional<std::vector<std::string>> allowed_streams;
 
   YAML::Node kafka;  // passed to the source plugin as is

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "config/app_config.h"
+#include "config/catalog_holder.h"
 #include "config/stream_config.h"
 #include "plugin-loader/plugin_registry.h"
 #include "services/json_logger.h"
@@ -16,7 +17,8 @@ namespace eventstreams::http {
 
 struct ServerContext {
   const config::AppConfig* config = nullptr;
-  const config::StreamCatalog* catalog = nullptr;
+  // The streams new requests see; swapped whole by a stream-config reload.
+  const config::CatalogHolder* catalogs = nullptr;
   plugin_loader::LoadedPlugins* plugins = nullptr;
   streaming::StreamEngine* engine = nullptr;
   http::ConnectionLimiter* limiter = nullptr;

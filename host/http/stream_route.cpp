@@ -55,8 +55,10 @@ Expected<ParsedRequest, Problem> parse_request(const ServerContext& ctx,
   }
   std::vector<std::string> invalid;
   std::set<std::string> topics;
+  // One snapshot for the whole request: a reload meanwhile cannot tear it.
+  const std::shared_ptr<const config::StreamCatalog> catalog = ctx.catalogs->current();
   for (const auto& name : *names) {
-    const config::StreamDef* def = ctx.catalog->find(name);
+    const config::StreamDef* def = catalog->find(name);
     if (!def) {
       invalid.push_back(name);
       continue;
