@@ -17,7 +17,8 @@ struct PluginsConfig {
   std::vector<std::string> directories;  // empty: the host's own plugin folders
   std::string source = "kafka";
   std::vector<std::string> encoders{"sse", "ndjson"};  // the first is the default format
-  std::vector<std::string> transforms;
+  // Server-side filtering (SPEC 2.3) is on unless a site says otherwise (`transforms: []`).
+  std::vector<std::string> transforms{"filter"};
   std::map<std::string, YAML::Node> config;  // per plugin name
 };
 

@@ -30,6 +30,32 @@ Problem bad_request(std::string type, std::string title, std::string detail) {
   return {400, std::move(type), std::move(title), std::move(detail), 0};
 }
 
+// Query parameters the host itself reads or tolerates, whatever the transforms: the start
+// time, EventSource polyfills' stand-in for Last-Event-ID, cache busting.
+bool host_parameter(const std::string& name) {
+  return name == "since" || name == "lastEventId" || name == "_";
+}
+
+// A parameter no loaded transform reads would be silently ignored: with the filter plugin off,
+// `?type=edit` would return every event. Refused instead (issue 9: no silent firehose).
+std::optional<Problem> unread_parameters(const ServerContext& ctx, const RequestInfo& info) {
+  std::string unread;
+  for (const auto& [name, value] : info.query) {
+    if (host_parameter(name)) continue;
+    bool read = false;
+    for (const auto& factory : ctx.plugins->transforms)
+      read = read || factory->accepts_parameter(name);
+    if (!read && unread.find("'" + name + "'") == std::string::npos) {
+      unread += (unread.empty() ? "'" : ", '") + name + "'";
+    }
+  }
+  if (unread.empty()) return std::nullopt;
+  return bad_request("filtering_not_enabled", "Filtering Not Enabled",
+                     "No plugin of this server reads the query parameters " + unread +
+                         ": server-side filtering is not enabled here, and the stream "
+                         "would ignore them");
+}
+
 // What the URI and headers say, validated (SPEC 2, 2.3, 4).
 struct ParsedRequest {
   std::vector<std::string> streams;
@@ -127,6 +153,7 @@ Expected<StreamRequest, Problem> stream_request(ServerContext& ctx,
     if (t) out.transforms.push_back(std::move(t));
     out.group_key += "|" + key;
   }
+  if (auto problem = unread_parameters(ctx, info)) return unexpected(std::move(*problem));
 
   out.client.address = info.client;
   out.client.streams = info.streams;
