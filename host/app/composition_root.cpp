@@ -68,6 +68,10 @@ int run_server(const CommandLine& cl) {
     config = config::load_app_config(cl.config_path);
     if (cl.port) config.port = *cl.port;
     logger.set_min_level(parse_level(config.log_level));
+    for (const auto& w : config.warnings) {
+      logger.log(LogLevel::kWarn, "config setting not used",
+                 "{\"warning\":" + services::json_string(w) + "}");
+    }
     catalog = config::load_stream_catalog(config);
     registry.scan(config.plugins.directories.empty()
                       ? plugin_loader::PluginRegistry::default_directories()

@@ -23,13 +23,21 @@ struct PluginsConfig {
 };
 
 struct AppConfig {
+  // What the config says that this server does not use (keys of the original service and of
+  // service-runner), one sentence each; logged at start-up, never fatal.
+  std::vector<std::string> warnings;
+
   std::string config_path;  // the file it was read from
   std::string config_dir;   // its folder, for relative paths
 
   int port = 8092;
   std::string interface = "0.0.0.0";
 
-  std::string stream_config_uri;  // resolved: absolute path or http(s) URL
+  std::string stream_config_uri;  // resolved: absolute path or http(s) URL ("" with `streams`)
+  // stream_config_uri_options.headers: sent with an http(s) fetch (e.g. User-Agent, Host).
+  std::map<std::string, std::string> stream_config_headers;
+  // The original's inline `streams:` map, used when no stream_config_uri is given.
+  YAML::Node inline_streams;
   std::string stream_config_object_path;
   YAML::Node stream_config_defaults;
   // Seconds between re-reads of stream_config_uri; 0: only at start-up and on SIGHUP.

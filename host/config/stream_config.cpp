@@ -21,7 +21,7 @@ std::string scalar_or(const YAML::Node& n, const char* key, std::string fallback
   return v && v.IsScalar() ? v.Scalar() : fallback;
 }
 
-std::string fetch_http(const std::string& uri) {
+std::string fetch_http(const std::string& uri, const std::map<std::string, std::string>& headers) {
   Poco::URI u(uri);
   if (u.getScheme() != "http") {
     throw ConfigError("stream config '" + uri + "': only http:// URLs are supported here; " +
@@ -31,6 +31,8 @@ std::string fetch_http(const std::string& uri) {
   session.setTimeout(Poco::Timespan(10, 0));
   Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, u.getPathAndQuery(),
                              Poco::Net::HTTPMessage::HTTP_1_1);
+  // stream_config_uri_options.headers (the original sends User-Agent and Host this way).
+  for (const auto& [name, value] : headers) req.set(name, value);
   session.sendRequest(req);
   Poco::Net::HTTPResponse resp;
   std::istream& body = session.receiveResponse(resp);
@@ -116,11 +118,16 @@ StreamCatalog build_stream_catalog(const YAML::Node& document, const std::string
 }
 
 StreamCatalog load_stream_catalog(const AppConfig& config) {
+  if (config.stream_config_uri.empty() && config.inline_streams.IsMap()) {
+    // The original's inline `streams:`.
+    return build_stream_catalog(config.inline_streams, "", config.stream_config_defaults,
+                                config.allowed_streams, "streams (in " + config.config_path + ")");
+  }
   const std::string& uri = config.stream_config_uri;
   YAML::Node doc;
   try {
     if (uri.rfind("http://", 0) == 0 || uri.rfind("https://", 0) == 0) {
-      doc = YAML::Load(fetch_http(uri));
+      doc = YAML::Load(fetch_http(uri, config.stream_config_headers));
     } else {
       const std::string path = uri.rfind("file://", 0) == 0 ? uri.substr(7) : uri;
       doc = YAML::LoadFile(path);
