@@ -8,6 +8,7 @@ packages=(
   libpoco-dev librdkafka-dev libyaml-cpp-dev libboost-dev libgtest-dev libgmock-dev
   rapidjson-dev
   openjdk-17-jre-headless maven kcat
+  chromium  # the UI test (tests/integration/ui) drives it headless
 )
 
 missing=()
@@ -21,6 +22,9 @@ fi
 if command -v mvn >/dev/null 2>&1; then
   missing=("${missing[@]/maven/}")
 fi
+# Node.js and npm run the UI test's browser driver; a Node.js from elsewhere serves as well.
+if ! command -v node >/dev/null 2>&1; then missing+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 read -r -a missing <<<"${missing[*]}"
 if ((${#missing[@]} == 0)); then
   exit 0

@@ -34,6 +34,9 @@ Poco::Net::HTTPRequestHandler* Router::createRequestHandler(
   if (path.rfind("/_info", 0) == 0) {
     return new SimpleHandler(ctx_, [path](ServerContext& c, auto&) { return info_route(c, path); });
   }
+  if (path == "/v2/ui" || path.rfind("/v2/ui/", 0) == 0) {
+    return new SimpleHandler(ctx_, [path](auto&, auto&) { return ui_route(path); });
+  }
   if (path == "/robots.txt") {
     return new SimpleHandler(ctx_, [](auto&, auto&) { return robots_route(); });
   }
