@@ -113,6 +113,9 @@ int run_server(const CommandLine& cl) {
   ctx.logger = &logger;
   ctx.metrics = &metrics;
   ctx.version = ES_VERSION;
+  // GET /?spec and /?doc: built once here (schema fetches are bounded and never fatal); a
+  // stream-config reload builds them again for the new catalog and calls ctx.set_spec().
+  ctx.set_spec(http::openapi::build_spec_documents(config, catalog, plugins, ctx.version, logger));
 
   // POCO's pool asserts min <= max: http_threads may be 1.
   Poco::ThreadPool pool(std::min(2, config.http_threads), config.http_threads);

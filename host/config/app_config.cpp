@@ -63,6 +63,29 @@ bool is_url(const std::string& s) {
   return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || s.rfind("file://", 0) == 0;
 }
 
+// A local path becomes absolute (relative to the config file); URLs stay as they are.
+std::string resolve_location(const std::string& location, const std::string& config_dir) {
+  if (is_url(location)) return location;
+  fs::path p(location);
+  if (p.is_relative()) p = fs::path(config_dir) / p;
+  return p.lexically_normal().string();
+}
+
+// schema_uri_options: what the schema fetches send. Only `headers` (the original passes
+// them to its HTTP client, e.g. a User-Agent).
+void parse_schema_uri_options(const YAML::Node& n, AppConfig& out) {
+  if (!n.IsMap()) fail("schema_uri_options", "expected a map, got " + type_name(n));
+  for (const auto& kv : n) {
+    const std::string key = kv.first.Scalar();
+    const std::string full = "schema_uri_options." + key;
+    if (key != "headers") fail(full, "unknown key (only 'headers' is supported)");
+    if (!kv.second.IsMap()) fail(full, "expected a map of header name to value");
+    for (const auto& h : kv.second) {
+      out.schema_uri_headers[h.first.Scalar()] = as_string(h.second, full + "." + h.first.Scalar());
+    }
+  }
+}
+
 void parse_plugins(const YAML::Node& n, PluginsConfig& out) {
   if (!n.IsMap()) fail("plugins", "expected a map, got " + type_name(n));
   for (const auto& kv : n) {
@@ -108,6 +131,10 @@ AppConfig parse_app_config(const YAML::Node& root, const std::string& config_dir
          c.stream_config_defaults = YAML::Clone(n);
        }},
       {"allowed_streams", [&](auto& n, auto& k) { c.allowed_streams = as_string_list(n, k); }},
+      {"schema_base_uris", [&](auto& n, auto& k) { c.schema_base_uris = as_string_list(n, k); }},
+      {"schema_latest_version",
+       [&](auto& n, auto& k) { c.schema_latest_version = as_string(n, k); }},
+      {"schema_uri_options", [&](auto& n, auto&) { parse_schema_uri_options(n, c); }},
       {"kafka",
        [&](auto& n, auto& k) {
          if (!n.IsMap()) fail(k, "expected a map, got " + type_name(n));
@@ -163,11 +190,8 @@ AppConfig parse_app_config(const YAML::Node& root, const std::string& config_dir
   }
 
   if (c.stream_config_uri.empty()) fail("stream_config_uri", "is required");
-  if (!is_url(c.stream_config_uri)) {
-    fs::path p(c.stream_config_uri);
-    if (p.is_relative()) p = fs::path(config_dir) / p;
-    c.stream_config_uri = p.lexically_normal().string();
-  }
+  c.stream_config_uri = resolve_location(c.stream_config_uri, config_dir);
+  for (auto& base : c.schema_base_uris) base = resolve_location(base, config_dir);
   if (!c.kafka.IsDefined() || c.kafka.IsNull()) fail("kafka", "is required");
   return c;
 }
