@@ -52,9 +52,7 @@ void adapt_type(Value& schema, Allocator& a) {
     if (nullable) schema.AddMember("nullable", true, a);
     return;
   }
-  Value kept(it->value, a);
-  schema.RemoveMember("type");
-  schema.AddMember("x-type", kept, a);
+  it->name.SetString("x-type", a);  // any type: kept for a reader
   if (nullable) schema.AddMember("nullable", true, a);
 }
 
@@ -80,11 +78,11 @@ void adapt_each(Value& list, Allocator& a) {
 
 void adapt(Value& schema, Allocator& a) {
   if (!schema.IsObject()) return;
-  for (const char* gone : {"$schema", "$id", "$comment", "examples"}) schema.RemoveMember(gone);
+  for (const char* gone : {"$schema", "$id", "$comment", "examples"}) schema.EraseMember(gone);
   if (auto it = schema.FindMember("const"); it != schema.MemberEnd()) {
     Value values(rapidjson::kArrayType);
     values.PushBack(Value(it->value, a), a);
-    schema.RemoveMember("const");
+    schema.EraseMember("const");
     if (!schema.HasMember("enum")) schema.AddMember("enum", values, a);
   }
   adapt_type(schema, a);
@@ -93,7 +91,7 @@ void adapt(Value& schema, Allocator& a) {
   for (const char* list : {"required", "enum"}) {
     auto it = schema.FindMember(list);
     if (it != schema.MemberEnd() && (!it->value.IsArray() || it->value.Empty())) {
-      schema.RemoveMember(list);
+      schema.EraseMember(list);
     }
   }
 
@@ -118,10 +116,12 @@ void adapt(Value& schema, Allocator& a) {
     if (!known_keywords().count(key)) unknown.emplace_back(key);
   }
   for (const auto& key : unknown) {
-    Value moved(schema[key.c_str()], a);
-    schema.RemoveMember(key.c_str());
     const std::string renamed = "x-" + key;
-    if (!schema.HasMember(renamed.c_str())) schema.AddMember(Value(renamed.c_str(), a), moved, a);
+    if (schema.HasMember(renamed.c_str())) {
+      schema.EraseMember(key.c_str());  // the extension says it already
+    } else {
+      schema.FindMember(key.c_str())->name.SetString(renamed.c_str(), a);  // keeps the order
+    }
   }
 
   if (auto it = schema.FindMember("properties"); it != schema.MemberEnd()) {
