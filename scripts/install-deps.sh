@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the build, the server and the tests need (idempotent: only
-# what is missing is installed). Java 17 and Maven fetch and run the Kafka broker for tests.
+# what is missing is installed). Java 17 and Maven fetch and run the Kafka broker for tests;
+# python3-venv holds the pinned OpenAPI validator of the spec test (scripts/openapi-venv.sh).
 set -euo pipefail
 
 packages=(
@@ -8,6 +9,7 @@ packages=(
   libpoco-dev librdkafka-dev libyaml-cpp-dev libboost-dev libgtest-dev libgmock-dev
   rapidjson-dev
   openjdk-17-jre-headless maven kcat
+  python3 python3-venv
 )
 
 missing=()
