@@ -150,12 +150,13 @@ std::string anchor(std::size_t index) {
 }  // namespace
 
 std::string render_doc_page(const std::string& spec_json) {
-  rapidjson::Document spec;
-  spec.Parse(spec_json.c_str(), spec_json.size());
+  rapidjson::Document parsed;
+  parsed.Parse(spec_json.c_str(), spec_json.size());
+  const rapidjson::Document& spec = parsed;  // const: its member iterators compare cleanly
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
-  if (spec.HasParseError() || !spec.IsObject() || !spec.HasMember("paths") ||
+  if (parsed.HasParseError() || !spec.IsObject() || !spec.HasMember("paths") ||
       !spec["paths"].IsObject()) {
     return out +
            "<title>API</title></head><body><p>The API description is not available.</p>"

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "http/openapi/json_members.h"
 #include "http/openapi/schema_adapter.h"
 
 namespace eventstreams::http::openapi {
@@ -346,15 +347,15 @@ Value stream_path(Json& j, const Value& generic, const config::StreamDef& stream
   if (parsed.HasParseError() || !parsed.IsObject()) return path;
   Value schema = j.copy(parsed);
   Value example;
-  if (auto ex = schema.FindMember("examples");
-      ex != schema.MemberEnd() && ex->value.IsArray() && !ex->value.Empty()) {
-    example = j.copy(ex->value[0]);
+  if (const Value* examples = find_member(schema, "examples");
+      examples && examples->IsArray() && !examples->Empty()) {
+    example = j.copy((*examples)[0]);
   }
   adapt_schema(schema, j.allocator());
-  for (auto& media : get["responses"]["200"]["content"].GetObject()) {
+  for_each_member(get["responses"]["200"]["content"], [&](auto& media) {
     media.value["schema"] = j.copy(schema);
     if (!example.IsNull()) j.set(media.value, "example", j.copy(example));
-  }
+  });
   return path;
 }
 
@@ -416,7 +417,8 @@ std::string build_openapi_spec(const config::AppConfig& config,
   }
   // In reading order: the real route, then one per stream (sorted), then the rest.
   j.set(paths, kGenericPath, std::move(generic));
-  for (auto& m : stream_paths.GetObject()) paths.AddMember(m.name, m.value, doc.GetAllocator());
+  for_each_member(stream_paths,
+                  [&](auto& m) { paths.AddMember(m.name, m.value, doc.GetAllocator()); });
 
   // A field the site left empty is still answered, but cannot match /.+/.
   const auto pattern = [](const std::string& value) { return value.empty() ? "/^$/" : "/.+/"; };

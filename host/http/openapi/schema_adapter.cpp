@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "http/openapi/json_members.h"
+
 namespace eventstreams::http::openapi {
 namespace {
 
@@ -34,12 +36,21 @@ const std::set<std::string_view>& known_keywords() {
   return k;
 }
 
+// Renames member `from` in place (its position stays, so the schema reads in the same order).
+void rename(Value& schema, const char* from, const char* to, Allocator& a) {
+  for_each_member(schema, [&](auto& m) {
+    if (std::string_view(m.name.GetString(), m.name.GetStringLength()) == from) {
+      m.name.SetString(to, a);
+    }
+  });
+}
+
 void adapt_type(Value& schema, Allocator& a) {
-  auto it = schema.FindMember("type");
-  if (it == schema.MemberEnd() || !it->value.IsArray()) return;
+  Value* type = find_member(schema, "type");
+  if (!type || !type->IsArray()) return;
   std::vector<std::string> types;
   bool nullable = false;
-  for (const auto& t : it->value.GetArray()) {
+  for (const auto& t : type->GetArray()) {
     if (!t.IsString()) continue;
     if (std::string_view(t.GetString()) == "null") {
       nullable = true;
@@ -48,20 +59,20 @@ void adapt_type(Value& schema, Allocator& a) {
     }
   }
   if (types.size() == 1) {
-    it->value.SetString(types[0].c_str(), static_cast<rapidjson::SizeType>(types[0].size()), a);
+    type->SetString(types[0].c_str(), static_cast<rapidjson::SizeType>(types[0].size()), a);
     if (nullable) schema.AddMember("nullable", true, a);
     return;
   }
-  it->name.SetString("x-type", a);  // any type: kept for a reader
+  rename(schema, "type", "x-type", a);  // any type: kept for a reader
   if (nullable) schema.AddMember("nullable", true, a);
 }
 
 // draft 6+: exclusiveMinimum: 5  ->  3.0: minimum: 5, exclusiveMinimum: true
 void adapt_exclusive(Value& schema, const char* exclusive, const char* bound, Allocator& a) {
-  auto it = schema.FindMember(exclusive);
-  if (it == schema.MemberEnd() || !it->value.IsNumber()) return;
-  Value limit(it->value, a);
-  it->value.SetBool(true);
+  Value* value = find_member(schema, exclusive);
+  if (!value || !value->IsNumber()) return;
+  Value limit(*value, a);
+  value->SetBool(true);
   if (schema.HasMember(bound)) {
     schema[bound] = limit;
   } else {
@@ -79,9 +90,9 @@ void adapt_each(Value& list, Allocator& a) {
 void adapt(Value& schema, Allocator& a) {
   if (!schema.IsObject()) return;
   for (const char* gone : {"$schema", "$id", "$comment", "examples"}) schema.EraseMember(gone);
-  if (auto it = schema.FindMember("const"); it != schema.MemberEnd()) {
+  if (Value* constant = find_member(schema, "const")) {
     Value values(rapidjson::kArrayType);
-    values.PushBack(Value(it->value, a), a);
+    values.PushBack(Value(*constant, a), a);
     schema.EraseMember("const");
     if (!schema.HasMember("enum")) schema.AddMember("enum", values, a);
   }
@@ -89,51 +100,49 @@ void adapt(Value& schema, Allocator& a) {
   adapt_exclusive(schema, "exclusiveMinimum", "minimum", a);
   adapt_exclusive(schema, "exclusiveMaximum", "maximum", a);
   for (const char* list : {"required", "enum"}) {
-    auto it = schema.FindMember(list);
-    if (it != schema.MemberEnd() && (!it->value.IsArray() || it->value.Empty())) {
+    const Value* value = find_member(schema, list);
+    if (value && (!value->IsArray() || value->Empty())) {
       schema.EraseMember(list);
     }
   }
 
   // A list of item schemas (draft 4 tuples) is not a 3.0 `items`.
-  if (auto it = schema.FindMember("items"); it != schema.MemberEnd() && !it->value.IsObject()) {
-    it->name.SetString("x-items", a);
+  if (const Value* items = find_member(schema, "items"); items && !items->IsObject()) {
+    rename(schema, "items", "x-items", a);
   }
 
   // Unknown keywords become extensions. Collected first: renaming while iterating would
   // invalidate the iterators.
   std::vector<std::string> unknown;
-  for (auto& m : schema.GetObject()) {
+  for_each_member(schema, [&](auto& m) {
     const std::string_view key(m.name.GetString(), m.name.GetStringLength());
-    if (key.rfind("x-", 0) == 0) continue;
+    if (key.rfind("x-", 0) == 0) return;
     if (key == "$ref") {
       if (!m.value.IsString() ||
           std::string_view(m.value.GetString()).rfind("#/components/", 0) != 0) {
         unknown.emplace_back(key);
       }
-      continue;
+      return;
     }
     if (!known_keywords().count(key)) unknown.emplace_back(key);
-  }
+  });
   for (const auto& key : unknown) {
     const std::string renamed = "x-" + key;
     if (schema.HasMember(renamed.c_str())) {
       schema.EraseMember(key.c_str());  // the extension says it already
     } else {
-      schema.FindMember(key.c_str())->name.SetString(renamed.c_str(), a);  // keeps the order
+      rename(schema, key.c_str(), renamed.c_str(), a);
     }
   }
 
-  if (auto it = schema.FindMember("properties"); it != schema.MemberEnd()) {
-    if (it->value.IsObject()) {
-      for (auto& p : it->value.GetObject()) adapt(p.value, a);
-    }
+  if (Value* properties = find_member(schema, "properties")) {
+    for_each_member(*properties, [&](auto& p) { adapt(p.value, a); });
   }
   for (const char* one : {"items", "additionalProperties", "not"}) {
-    if (auto it = schema.FindMember(one); it != schema.MemberEnd()) adapt(it->value, a);
+    if (Value* sub = find_member(schema, one)) adapt(*sub, a);
   }
   for (const char* many : {"allOf", "anyOf", "oneOf"}) {
-    if (auto it = schema.FindMember(many); it != schema.MemberEnd()) adapt_each(it->value, a);
+    if (Value* list = find_member(schema, many)) adapt_each(*list, a);
   }
 }
 
