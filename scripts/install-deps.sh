@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the build, the server and the tests need (idempotent: only
-# what is missing is installed). Java 17 and Maven fetch and run the Kafka broker for tests.
+# what is missing is installed). Java 17 and Maven fetch and run the Kafka broker for tests;
+# python3-venv holds the pinned OpenAPI validator of the spec test (scripts/openapi-venv.sh).
 set -euo pipefail
 
 packages=(
@@ -9,6 +10,7 @@ packages=(
   rapidjson-dev
   openjdk-17-jre-headless maven kcat
   chromium  # the UI test (tests/integration/ui) drives it headless
+  python3 python3-venv  # the spec test's OpenAPI validator
 )
 
 missing=()

@@ -112,9 +112,6 @@ int run_server(const CommandLine& cl) {
   http::ConnectionLimiter limiter(config.max_connections, config.client_ip_connection_limit);
 
   config::CatalogHolder catalogs(std::make_shared<const config::StreamCatalog>(catalog));
-  config::StreamConfigReloader reloader(config, catalogs, logger, metrics);
-  reloader.start();
-
   http::ServerContext ctx;
   ctx.config = &config;
   ctx.catalogs = &catalogs;
@@ -124,6 +121,15 @@ int run_server(const CommandLine& cl) {
   ctx.logger = &logger;
   ctx.metrics = &metrics;
   ctx.version = ES_VERSION;
+  // GET /?spec and /?doc: built here (schema fetches are bounded and never fatal), and again
+  // by every stream-config reload for the new catalog, on the reloader's thread.
+  ctx.set_spec(http::openapi::build_spec_documents(config, catalog, plugins, ctx.version, logger));
+  config::StreamConfigReloader reloader(
+      config, catalogs, logger, metrics, [&](const config::StreamCatalog& reloaded) {
+        ctx.set_spec(
+            http::openapi::build_spec_documents(config, reloaded, plugins, ctx.version, logger));
+      });
+  reloader.start();
 
   // POCO's pool asserts min <= max: http_threads may be 1.
   Poco::ThreadPool pool(std::min(2, config.http_threads), config.http_threads);

@@ -63,6 +63,14 @@ bool is_url(const std::string& s) {
   return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || s.rfind("file://", 0) == 0;
 }
 
+// A local path becomes absolute (relative to the config file); URLs stay as they are.
+std::string resolve_location(const std::string& location, const std::string& config_dir) {
+  if (is_url(location)) return location;
+  fs::path p(location);
+  if (p.is_relative()) p = fs::path(config_dir) / p;
+  return p.lexically_normal().string();
+}
+
 void parse_plugins(const YAML::Node& n, PluginsConfig& out) {
   if (!n.IsMap()) fail("plugins", "expected a map, got " + type_name(n));
   for (const auto& kv : n) {
@@ -100,7 +108,6 @@ const std::map<std::string, std::string>& original_unused_keys() {
       {"mw_api_request", "no MediaWiki API requests are made"},
       {"restbase_req", "no RESTBase requests are made"},
       {"ratelimiter", "connection limits are max_connections and client_ip_connection_limit"},
-      {"schema_uri_options", "schema fetches take no options"},
       {"kafka_topic_config", "topics are read, never created"},
   };
   return keys;
@@ -143,12 +150,14 @@ YAML::Node app_config_root(const YAML::Node& root, std::vector<std::string>& war
   return conf;
 }
 
+// stream_config_uri_options and schema_uri_options: what a fetch sends. Only `headers` (the
+// original passes them to its HTTP client, e.g. User-Agent and Host).
 std::map<std::string, std::string> parse_uri_options(const YAML::Node& n, const std::string& key) {
   if (!n.IsMap()) fail(key, "expected a map, got " + type_name(n));
   std::map<std::string, std::string> headers;
   for (const auto& kv : n) {
     const std::string name = kv.first.Scalar();
-    if (name != "headers") fail(key + "." + name, "unknown key (only 'headers' is read)");
+    if (name != "headers") fail(key + "." + name, "unknown key (only 'headers' is supported)");
     if (!kv.second.IsMap()) fail(key + ".headers", "expected a map of header name to value");
     for (const auto& h : kv.second) {
       headers[h.first.Scalar()] = as_string(h.second, key + ".headers." + h.first.Scalar());
@@ -188,6 +197,11 @@ AppConfig parse_app_config(const YAML::Node& document, const std::string& config
       {"stream_config_ttl",
        [&](auto& n, auto& k) { c.stream_config_ttl = as_int(n, k, 0, 7 * 24 * 3600); }},
       {"allowed_streams", [&](auto& n, auto& k) { c.allowed_streams = as_string_list(n, k); }},
+      {"schema_base_uris", [&](auto& n, auto& k) { c.schema_base_uris = as_string_list(n, k); }},
+      {"schema_latest_version",
+       [&](auto& n, auto& k) { c.schema_latest_version = as_string(n, k); }},
+      {"schema_uri_options",
+       [&](auto& n, auto& k) { c.schema_uri_headers = parse_uri_options(n, k); }},
       {"kafka",
        [&](auto& n, auto& k) {
          if (!n.IsMap()) fail(k, "expected a map, got " + type_name(n));
@@ -253,11 +267,10 @@ AppConfig parse_app_config(const YAML::Node& document, const std::string& config
   if (c.stream_config_uri.empty() && !c.inline_streams.IsMap()) {
     fail("stream_config_uri", "is required (or the original's inline 'streams')");
   }
-  if (!c.stream_config_uri.empty() && !is_url(c.stream_config_uri)) {
-    fs::path p(c.stream_config_uri);
-    if (p.is_relative()) p = fs::path(config_dir) / p;
-    c.stream_config_uri = p.lexically_normal().string();
+  if (!c.stream_config_uri.empty()) {
+    c.stream_config_uri = resolve_location(c.stream_config_uri, config_dir);
   }
+  for (auto& base : c.schema_base_uris) base = resolve_location(base, config_dir);
   if (!c.kafka.IsDefined() || c.kafka.IsNull()) fail("kafka", "is required");
   return c;
 }

@@ -44,6 +44,15 @@ struct AppConfig {
   std::int64_t stream_config_ttl = 0;
   std::optional<std::vector<std::string>> allowed_streams;
 
+  // Where the OpenAPI spec (GET /?spec) finds each stream's schema when the stream config has
+  // none inline: a relative "$schema" is tried against each base in turn (absolute paths,
+  // file:// or http:// URLs; relative paths resolved against the config file). With
+  // schema_latest_version, a stream without "$schema" but with a schema_title gets
+  // "/<schema_title>/<schema_latest_version>".
+  std::vector<std::string> schema_base_uris;
+  std::string schema_latest_version;
+  std::map<std::string, std::string> schema_uri_headers;  // schema_uri_options.headers
+
   YAML::Node kafka;  // passed to the source plugin as is
   PluginsConfig plugins;
 

@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include "http/openapi/doc_page.h"
+#include "http/openapi/spec_routes.h"
 #include "http/simple_routes.h"
 #include "http/stream_route.h"
 
@@ -42,6 +44,15 @@ Poco::Net::HTTPRequestHandler* Router::createRequestHandler(
   }
   if (path == "/metrics") {
     return new SimpleHandler(ctx_, [](ServerContext& c, auto&) { return metrics_route(c); });
+  }
+  if (path == "/") {
+    const std::size_t qmark = uri.find('?');
+    const std::string query = qmark == std::string::npos ? "" : uri.substr(qmark + 1);
+    return new SimpleHandler(ctx_,
+                             [query](ServerContext& c, auto&) { return root_route(c, query); });
+  }
+  if (path == openapi::kDocStylesheetPath) {
+    return new SimpleHandler(ctx_, [](auto&, auto&) { return doc_stylesheet_route(); });
   }
   if (path == "/healthz") {
     return new SimpleHandler(ctx_, [](ServerContext& c, auto&) { return healthz_route(c); });

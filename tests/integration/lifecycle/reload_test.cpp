@@ -1,8 +1,8 @@
 // Stream-config reload as an operator meets it (SPEC 1), on the embedded cluster: SIGHUP reloads
 // at once and never ends the process; an added stream is served and a removed one is a 404 for
-// new requests, while a client already streaming keeps its stream; a broken config keeps the
-// previous streams; stream_config_ttl reloads on its own; reloads in a loop under concurrent
-// requests leave every request a clean answer.
+// new requests and the spec follows, while a client already streaming keeps its stream; a
+// broken config keeps the previous streams; stream_config_ttl reloads on its own; reloads in a
+// loop under concurrent requests leave every request a clean answer.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -79,6 +79,10 @@ TEST_F(ReloadTest, SighupSwapsTheStreamsNewRequestsSeeAndStreamingClientsKeepThe
   EXPECT_EQ(status_of("cee"), 200);
   EXPECT_EQ(status_of("b"), 404);
   EXPECT_EQ(status_of("a"), 200);
+  // The spec follows: the new streams are in its enum and paths, the removed one is gone.
+  const std::string spec = get(server_->port(), "/?spec").body;
+  EXPECT_NE(spec.find("\"/v2/stream/cee\""), std::string::npos);
+  EXPECT_EQ(spec.find("\"/v2/stream/b\""), std::string::npos);
   // The client of the removed stream streams on: events or heartbeats keep coming.
   const std::size_t before = kept.raw().size();
   EXPECT_TRUE(kept.raw_until([&](std::string_view body) { return body.size() > before + 64; }, 5s));

@@ -167,7 +167,17 @@ function connect(view) {
   $('pause').disabled = false;
 }
 
+function clearEvents() {
+  $('events').replaceChildren();
+  held = [];
+  count = 0;
+  arrivals = [];
+  $('count').textContent = '0';
+}
+
+// A new view starts with an empty list: lines of the previous one would mislead.
 function apply(view, push) {
+  clearEvents();
   const q = viewToQuery(view);
   if (push) history.pushState(null, '', q ? `?${q}` : location.pathname);
   $('since').value = view.since;
@@ -192,12 +202,7 @@ $('pause').addEventListener('click', () => {
     held = [];
   }
 });
-$('clear').addEventListener('click', () => {
-  $('events').replaceChildren();
-  held = [];
-  count = 0;
-  $('count').textContent = '0';
-});
+$('clear').addEventListener('click', clearEvents);
 $('controls').addEventListener('submit', (e) => {
   e.preventDefault();
   apply(chosenView(), true);
