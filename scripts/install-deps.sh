@@ -9,6 +9,7 @@ packages=(
   libpoco-dev librdkafka-dev libyaml-cpp-dev libboost-dev libgtest-dev libgmock-dev
   rapidjson-dev
   openjdk-17-jre-headless maven kcat
+  openssl  # the https tests make their own CA
   chromium  # the UI test (tests/integration/ui) drives it headless
   python3 python3-venv  # the spec test's OpenAPI validator
 )

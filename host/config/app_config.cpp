@@ -194,6 +194,7 @@ AppConfig parse_app_config(const YAML::Node& document, const std::string& config
          c.inline_streams = YAML::Clone(n);
        }},
       {"csp", [&](auto& n, auto& k) { c.content_security_policy = as_string(n, k); }},
+      {"https_ca_file", [&](auto& n, auto& k) { c.https_ca_file = as_string(n, k); }},
       {"stream_config_ttl",
        [&](auto& n, auto& k) { c.stream_config_ttl = as_int(n, k, 0, 7 * 24 * 3600); }},
       {"allowed_streams", [&](auto& n, auto& k) { c.allowed_streams = as_string_list(n, k); }},
@@ -271,6 +272,7 @@ AppConfig parse_app_config(const YAML::Node& document, const std::string& config
     c.stream_config_uri = resolve_location(c.stream_config_uri, config_dir);
   }
   for (auto& base : c.schema_base_uris) base = resolve_location(base, config_dir);
+  if (!c.https_ca_file.empty()) c.https_ca_file = resolve_location(c.https_ca_file, config_dir);
   if (!c.kafka.IsDefined() || c.kafka.IsNull()) fail("kafka", "is required");
   return c;
 }

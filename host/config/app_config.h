@@ -36,6 +36,9 @@ struct AppConfig {
   std::string stream_config_uri;  // resolved: absolute path or http(s) URL ("" with `streams`)
   // stream_config_uri_options.headers: sent with an http(s) fetch (e.g. User-Agent, Host).
   std::map<std::string, std::string> stream_config_headers;
+  // PEM file of more CAs to trust for https fetches (stream config, schemas), besides the
+  // system's store.
+  std::string https_ca_file;
   // The original's inline `streams:` map, used when no stream_config_uri is given.
   YAML::Node inline_streams;
   std::string stream_config_object_path;

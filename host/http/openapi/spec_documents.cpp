@@ -65,6 +65,9 @@ std::shared_ptr<const SpecDocuments> build_spec_documents(
     services::JsonLogger& logger) {
   FetchOptions options;
   options.headers = config.schema_uri_headers;
+  options.ca_file = config.https_ca_file;
+  options.timeout = std::chrono::seconds(5);  // per fetch: the spec must not hold start-up long
+  options.max_bytes = 16 << 20;
   return build_spec_documents(config, catalog, plugins, version, logger,
                               make_schema_fetcher(std::move(options)));
 }
