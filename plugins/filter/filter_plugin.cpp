@@ -90,9 +90,12 @@ void FilterTransform::apply(EventBatch& batch) noexcept {
 FilterTransformFactory::FilterTransformFactory(FilterConfig config, HostServices* host)
     : config_(std::move(config)) {
   if (host != nullptr) {
-    filtered_ = host->counter(kCounterName, kCounterHelp, "reason=\"filter\"");
-    if (config_.drop_canary)
-      canary_ = host->counter(kCounterName, kCounterHelp, "reason=\"canary\"");
+    const Label filter[] = {{"reason", "filter"}};
+    filtered_ = host->counter(kCounterName, kCounterHelp, filter);
+    if (config_.drop_canary) {
+      const Label canary[] = {{"reason", "canary"}};
+      canary_ = host->counter(kCounterName, kCounterHelp, canary);
+    }
   }
 }
 

@@ -1,6 +1,8 @@
 // The plugin layer: configuration, the factory's answers per request, the transform on batches.
 #include "filter_plugin.h"
 
+#include "plugin_testing/fake_host.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -13,34 +15,7 @@
 namespace eventstreams::filter {
 namespace {
 
-class FakeCounter final : public Counter {
- public:
-  void add(std::uint64_t n) noexcept override { value_ += n; }
-  std::uint64_t value() const noexcept override { return value_; }
-
- private:
-  std::atomic<std::uint64_t> value_{0};
-};
-
-class FakeHost final : public HostServices {
- public:
-  void log(LogLevel, std::string_view, std::string_view) noexcept override {}
-  Counter* counter(std::string_view name, std::string_view,
-                   std::string_view labels) noexcept override {
-    auto& c = counters_[std::string(name) + "{" + std::string(labels) + "}"];
-    if (!c) c = std::make_unique<FakeCounter>();
-    return c.get();
-  }
-  std::int64_t now_ms() const noexcept override { return 0; }
-
-  std::uint64_t value(const std::string& key) const {
-    auto it = counters_.find(key);
-    return it == counters_.end() ? 0 : it->second->value();
-  }
-
- private:
-  std::map<std::string, std::unique_ptr<FakeCounter>> counters_;
-};
+using eventstreams::testing::FakeHost;
 
 const std::string kFiltered = "eventstreams_filtered_events_total{reason=\"filter\"}";
 const std::string kCanaryDropped = "eventstreams_filtered_events_total{reason=\"canary\"}";

@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "eventstreams/json_escape.h"
+
 namespace eventstreams::plugin_common {
 
 // `value` as compact JSON text.
@@ -29,10 +31,10 @@ inline std::string_view text_of(const rapidjson::Value& value) {
   return {value.GetString(), value.GetStringLength()};
 }
 
-// `s` as a JSON string, quotes and escapes included: how messages show keys and titles.
+// `s` as a JSON string, quotes and escapes included: how messages show keys and titles. The
+// project's one escaper (eventstreams/json_escape.h), so invalid UTF-8 shows as \ufffd.
 inline std::string quoted(std::string_view s) {
-  const rapidjson::Value v(rapidjson::StringRef(s.data(), s.size()));
-  return json_text(v);
+  return json::quote(s);
 }
 
 // How describe() words a number. Each plugin keeps the wording its messages always had.
