@@ -48,7 +48,8 @@ int default_loops() {
 int print_plugin_help(const CommandLine& cl) {
   try {
     std::vector<std::string> directories;
-    if (!cl.config_path.empty()) directories = config::load_app_config(cl.config_path).plugins.directories;
+    if (!cl.config_path.empty())
+      directories = config::load_app_config(cl.config_path).plugins.directories;
     if (directories.empty()) directories = plugin_loader::PluginRegistry::default_directories();
     plugin_loader::PluginRegistry registry;
     registry.scan(directories);

@@ -31,8 +31,7 @@ std::string check_plugin_config(const PluginDescriptor& descriptor,
   doc.Parse(config_json.data(), config_json.size());
   // The host made this text from YAML, so it parses; should it not, the plugin says why.
   if (doc.HasParseError()) return {};
-  return plugin_common::check_config(doc, *descriptor.config,
-                                     plugin_common::NumberWording::kKind);
+  return plugin_common::check_config(doc, *descriptor.config, plugin_common::NumberWording::kKind);
 }
 
 std::string describe_plugin_config(const PluginDescriptor& descriptor, const std::string& path) {

@@ -1,13 +1,13 @@
 #include "services/json_logger.h"
 
+#include <rapidjson/reader.h>
+#include <rapidjson/stream.h>
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <optional>
 #include <string>
-
-#include <rapidjson/reader.h>
-#include <rapidjson/stream.h>
 
 #include "eventstreams/log_fields_json.h"
 #include "services/json_text.h"
@@ -55,7 +55,8 @@ std::optional<std::string_view> object_members(std::string_view fields_json) {
   rapidjson::StringStream stream(text.c_str());
   rapidjson::BaseReaderHandler<> ignore;
   rapidjson::Reader reader;
-  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
+  constexpr unsigned kFlags =
+      rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
   if (reader.Parse<kFlags>(stream, ignore).IsError() || stream.Tell() != text.size()) {
     return std::nullopt;
   }

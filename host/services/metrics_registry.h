@@ -62,8 +62,7 @@ class MetricsRegistry {
   Family* family(std::string_view name, std::string_view help, bool is_gauge);
   AtomicCounter* counter_locked(std::string_view name, std::string_view help,
                                 std::string_view labels);
-  AtomicGauge* gauge_locked(std::string_view name, std::string_view help,
-                            std::string_view labels);
+  AtomicGauge* gauge_locked(std::string_view name, std::string_view help, std::string_view labels);
 
   mutable std::mutex mutex_;
   // What a request for the wrong kind gets: counted, never rendered.

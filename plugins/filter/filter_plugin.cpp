@@ -41,7 +41,8 @@ std::optional<FilterConfig> parse_config(std::string_view config_json, std::stri
   for (rapidjson::SizeType k = 0; k < reserved.Size(); ++k) {
     const rapidjson::Value& name = reserved[k];
     if (name.GetStringLength() == 0) {
-      error = error_text("\"reserved_parameters\" must hold non-empty strings, got an empty string");
+      error =
+          error_text("\"reserved_parameters\" must hold non-empty strings, got an empty string");
       return std::nullopt;
     }
     config.reserved.emplace(name.GetString(), name.GetStringLength());

@@ -71,11 +71,10 @@ void RedactionTransform::report(const EventBatch& batch, const Event& event,
   if (host == nullptr) return;
   try {
     if (Counter* c = redactions_counter(match.domain, match.stream)) c->add(1);
-    const LogField fields[] = {
-        {"domain", match.domain},         {"stream", match.stream},
-        {"page", match.title},            {"client", client_},
-        {"rule", match.rule},             {"topic", topic_of(batch, event)},
-        {"partition", event.partition},   {"offset", event.offset}};
+    const LogField fields[] = {{"domain", match.domain},       {"stream", match.stream},
+                               {"page", match.title},          {"client", client_},
+                               {"rule", match.rule},           {"topic", topic_of(batch, event)},
+                               {"partition", event.partition}, {"offset", event.offset}};
     reporter_->lines.log(*host, LogLevel::kInfo, "redacted an event about a listed page", fields);
   } catch (...) {
     // Logging is best effort; the event is already redacted.

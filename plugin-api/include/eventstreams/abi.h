@@ -71,14 +71,14 @@ struct PluginDescriptor {
   EVENTSTREAMS_EXPORT_PLUGIN_WITH_CONFIG(kind, name, version, src, tr, enc, nullptr)
 
 #define EVENTSTREAMS_EXPORT_PLUGIN_WITH_CONFIG(kind, name, version, src, tr, enc, config) \
-  extern "C" __attribute__((visibility("default")))                     \
-  const ::eventstreams::PluginDescriptor EVENTSTREAMS_PLUGIN_SYMBOL = { \
-      ::eventstreams::kAbiVersion,                                      \
-      sizeof(::eventstreams::PluginDescriptor),                         \
-      ::eventstreams::PluginKind::kind,                                 \
-      name,                                                             \
-      version,                                                          \
-      src,                                                              \
-      tr,                                                               \
-      enc,                                                              \
+  extern "C" __attribute__((visibility("default")))                                       \
+  const ::eventstreams::PluginDescriptor EVENTSTREAMS_PLUGIN_SYMBOL = {                   \
+      ::eventstreams::kAbiVersion,                                                        \
+      sizeof(::eventstreams::PluginDescriptor),                                           \
+      ::eventstreams::PluginKind::kind,                                                   \
+      name,                                                                               \
+      version,                                                                            \
+      src,                                                                                \
+      tr,                                                                                 \
+      enc,                                                                                \
       config}

@@ -24,13 +24,13 @@ namespace eventstreams {
 
 enum class ConfigType : std::uint32_t {
   kBoolean = 1,
-  kInteger,      // a JSON integer
-  kUnsigned,     // a JSON integer >= 0
-  kNumber,       // any JSON number
+  kInteger,   // a JSON integer
+  kUnsigned,  // a JSON integer >= 0
+  kNumber,    // any JSON number
   kString,
-  kStringList,   // a JSON array of strings
-  kList,         // a JSON array, its elements checked by the plugin
-  kMap,          // a JSON object (or null: YAML's empty value), its members checked by the plugin
+  kStringList,  // a JSON array of strings
+  kList,        // a JSON array, its elements checked by the plugin
+  kMap,         // a JSON object (or null: YAML's empty value), its members checked by the plugin
 };
 
 struct ConfigKey {

@@ -24,10 +24,11 @@ struct LogField {
       : key(k), type(Type::kString), text(v) {}
   // Without it a string literal would pick the bool constructor (a pointer converts to bool).
   constexpr LogField(std::string_view k, const char* v) noexcept
-      : key(k), type(Type::kString), text(v != nullptr ? std::string_view(v) : std::string_view()) {}
+      : key(k),
+        type(Type::kString),
+        text(v != nullptr ? std::string_view(v) : std::string_view()) {}
   template <std::integral Int>
-    requires(!std::same_as<Int, bool>)
-  constexpr LogField(std::string_view k, Int v) noexcept
+  requires(!std::same_as<Int, bool>) constexpr LogField(std::string_view k, Int v) noexcept
       : key(k), type(Type::kInteger), number(static_cast<std::int64_t>(v)) {}
   constexpr LogField(std::string_view k, bool v) noexcept
       : key(k), type(Type::kBoolean), number(v ? 1 : 0) {}

@@ -1,8 +1,6 @@
 // The plugin layer: configuration, the factory's answers per request, the transform on batches.
 #include "filter_plugin.h"
 
-#include "plugin_testing/fake_host.h"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -11,6 +9,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "plugin_testing/fake_host.h"
 
 namespace eventstreams::filter {
 namespace {

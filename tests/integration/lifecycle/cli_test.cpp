@@ -164,8 +164,9 @@ TEST(CommandLine, PluginConfigMistakesAreRefusedWithTheNearestKey) {
   expect_refused(check_config(typo.config),
                  R"(plugins.config.sse: unknown key "retry_msec" (did you mean "retry_ms"?))");
   expect_refused(start(typo.config), R"(did you mean "retry_ms"?)");
-  ConfigDir type("plugins:\n  transforms: [filter]\n  config:\n    filter:\n"
-                 "      drop_canary: [1]\n");
+  ConfigDir type(
+      "plugins:\n  transforms: [filter]\n  config:\n    filter:\n"
+      "      drop_canary: [1]\n");
   expect_refused(check_config(type.config),
                  R"(plugins.config.filter: "drop_canary" must be a boolean, got an array)");
 }

@@ -22,20 +22,23 @@ TEST(JsonEscape, QuotesBackslashesAndControlCharacters) {
 }
 
 TEST(JsonEscape, ValidUtf8GoesThroughUnchanged) {
-  const std::string text = "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xed\x9f\xbf \xf4\x8f\xbf\xbf";
+  const std::string text =
+      "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xed\x9f\xbf \xf4\x8f\xbf\xbf";
   EXPECT_EQ(json::quote(text), "\"" + text + "\"");
   EXPECT_TRUE(json::is_valid_utf8(text));
 }
 
 TEST(JsonEscape, EachInvalidByteBecomesOneReplacementCharacter) {
-  EXPECT_EQ(json::quote("a\xff" "b"), R"("a\ufffdb")");
-  EXPECT_EQ(json::quote("\x80\x80"), R"("\ufffd\ufffd")");              // lone continuations
-  EXPECT_EQ(json::quote("\xc0\xaf"), R"("\ufffd\ufffd")");              // overlong '/'
-  EXPECT_EQ(json::quote("\xe0\x80\xaf"), R"("\ufffd\ufffd\ufffd")");    // overlong, 3 bytes
-  EXPECT_EQ(json::quote("\xed\xa0\x80"), R"("\ufffd\ufffd\ufffd")");    // a UTF-16 surrogate
+  EXPECT_EQ(json::quote("a\xff"
+                        "b"),
+            R"("a\ufffdb")");
+  EXPECT_EQ(json::quote("\x80\x80"), R"("\ufffd\ufffd")");            // lone continuations
+  EXPECT_EQ(json::quote("\xc0\xaf"), R"("\ufffd\ufffd")");            // overlong '/'
+  EXPECT_EQ(json::quote("\xe0\x80\xaf"), R"("\ufffd\ufffd\ufffd")");  // overlong, 3 bytes
+  EXPECT_EQ(json::quote("\xed\xa0\x80"), R"("\ufffd\ufffd\ufffd")");  // a UTF-16 surrogate
   EXPECT_EQ(json::quote("\xf4\x90\x80\x80"), R"("\ufffd\ufffd\ufffd\ufffd")");  // > U+10FFFF
-  EXPECT_EQ(json::quote("\xe2\x82"), R"("\ufffd\ufffd")");              // cut short at the end
-  EXPECT_EQ(json::quote("\xe2\x82x"), R"("\ufffd\ufffdx")");            // cut short
+  EXPECT_EQ(json::quote("\xe2\x82"), R"("\ufffd\ufffd")");    // cut short at the end
+  EXPECT_EQ(json::quote("\xe2\x82x"), R"("\ufffd\ufffdx")");  // cut short
   EXPECT_FALSE(json::is_valid_utf8("\xc3"));
 }
 

@@ -62,12 +62,11 @@ TEST(JsonLogger, AValidJsonObjectIsSplicedIn) {
 TEST(JsonLogger, RawFieldsThatAreNotAJsonObjectBecomeAStringField) {
   const std::string bad[] = {
       R"({"a":"unterminated})",
-      R"({"a":1} {"b":2})",       // trailing text
-      R"({"a":1}, "b":2})",       // would close the line early if spliced
+      R"({"a":1} {"b":2})",  // trailing text
+      R"({"a":1}, "b":2})",  // would close the line early if spliced
       R"(["not", "an object"])",
-      "{\"a\":\"\xff\"}",         // not UTF-8
-      R"({"quote":"x"}")",
-      "not json at all",
+      "{\"a\":\"\xff\"}",  // not UTF-8
+      R"({"quote":"x"}")",       "not json at all",
   };
   for (const std::string& fields : bad) {
     testing::LogCapture capture;
