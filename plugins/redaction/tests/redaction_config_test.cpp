@@ -27,7 +27,8 @@ std::string parse_error(const std::string& json) {
   EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << (haystack)
 
 TEST(RedactionConfig, EmptyMeansNoPagesAndDefaultRules) {
-  for (const char* json : {"", "  ", "null", "{}"}) {
+  // A null map is YAML's `mediawiki_redacted_pages:` with nothing under it.
+  for (const char* json : {"", "  ", "null", "{}", R"({"mediawiki_redacted_pages":null})"}) {
     const auto config = parse_ok(json);
     EXPECT_TRUE(config.pages.empty()) << json;
     EXPECT_EQ(config.rules.size(), 3u);

@@ -97,22 +97,24 @@ inline bool load_config(std::string_view text, const ConfigTable& table, std::st
 // A checked config: the value of each key of the table, from the config or its default.
 class ConfigValues {
  public:
-  // The config's value of `key`, else the table's default, else null (the key is not set).
+  // The config's value of `key`, else the table's default, else null (the key is not set; a
+  // null value, which only a map may have, counts as not set).
   // `key` must be in the table: asking for another is a bug in the plugin (std::logic_error).
   const rapidjson::Value& get(std::string_view key) const {
     if (table_ == nullptr || table_->find(key) == nullptr) {
       throw std::logic_error("config key " + std::string(key) + " is not in the plugin's table");
     }
-    if (doc_->IsObject()) {
-      if (auto it = doc_->FindMember(rapidjson::StringRef(key.data(), key.size()));
-          it != doc_->MemberEnd()) {
+    // Through const references: RapidJSON 1.1's mixed const / non-const iterator comparisons
+    // are ambiguous in C++20.
+    const rapidjson::Value& doc = *doc_;
+    const rapidjson::Value& defaults = *defaults_;
+    const rapidjson::Value name(rapidjson::StringRef(key.data(), key.size()));
+    if (doc.IsObject()) {
+      if (auto it = doc.FindMember(name); it != doc.MemberEnd() && !it->value.IsNull()) {
         return it->value;
       }
     }
-    if (auto it = defaults_->FindMember(rapidjson::StringRef(key.data(), key.size()));
-        it != defaults_->MemberEnd()) {
-      return it->value;
-    }
+    if (auto it = defaults.FindMember(name); it != defaults.MemberEnd()) return it->value;
     return null_;
   }
   // Whether the config itself sets `key`.
