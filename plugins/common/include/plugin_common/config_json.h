@@ -1,6 +1,6 @@
 // RapidJSON helpers the in-tree plugins share to check their config (PluginContext::config_json)
 // and word what is wrong with it: a key is shown as a JSON string, a value by what it is
-// ("a boolean", "an array", ...).
+// ("a boolean", "an array", ...). Checking against a table of keys: config_table.h.
 //
 // Header-only; not part of the stable plugin API (plugin-api/ stays free of RapidJSON). Linked
 // as the INTERFACE target es_plugin_common.
@@ -72,11 +72,6 @@ inline std::string describe(const rapidjson::Value& value,
       return "a number";
   }
   return "an unknown value";
-}
-
-// "unknown key <key as a JSON string> (known keys: <known_keys>)".
-inline std::string unknown_key(std::string_view key, std::string_view known_keys) {
-  return "unknown key " + quoted(key) + " (known keys: " + std::string(known_keys) + ")";
 }
 
 // Parses a plugin's config text into `doc`. Blank text and `null` leave `doc` null: nothing is
