@@ -7,6 +7,7 @@ namespace eventstreams::app {
 std::string usage() {
   return "Usage: eventstreams --config FILE [--port N] [--check-config]\n"
          "       eventstreams --help | --version\n"
+         "       eventstreams --help-plugin NAME [--config FILE]\n"
          "\n"
          "Streams Kafka topics to HTTP clients as Server-Sent Events and NDJSON.\n"
          "\n"
@@ -14,6 +15,9 @@ std::string usage() {
          "  --port N         listen on port N instead of the config's port (0: any free port)\n"
          "  --check-config   validate the config, the stream config and the plugins, then exit\n"
          "  --help           this text\n"
+         "  --help-plugin NAME\n"
+         "                   the config keys of plugin NAME (types, defaults, help), found in\n"
+         "                   the config's plugin directories (default: the built-in ones)\n"
          "  --version        the version\n";
 }
 
@@ -33,6 +37,10 @@ std::optional<CommandLine> parse_command_line(const std::vector<std::string>& ar
       cl.help = true;
     } else if (a == "--version") {
       cl.version = true;
+    } else if (a == "--help-plugin") {
+      auto v = value("--help-plugin");
+      if (!v) return std::nullopt;
+      cl.help_plugin = *v;
     } else if (a == "--check-config") {
       cl.check_config = true;
     } else if (a == "--config" || a == "-c") {
@@ -56,7 +64,7 @@ std::optional<CommandLine> parse_command_line(const std::vector<std::string>& ar
       return std::nullopt;
     }
   }
-  if (!cl.help && !cl.version && cl.config_path.empty()) {
+  if (!cl.help && !cl.version && cl.help_plugin.empty() && cl.config_path.empty()) {
     error = "--config FILE is required";
     return std::nullopt;
   }

@@ -17,6 +17,7 @@
 #include "config/stream_config_reloader.h"
 #include "http/overload_responder.h"
 #include "http/router.h"
+#include "plugin-loader/plugin_config.h"
 #include "plugin-loader/plugin_registry.h"
 #include "services/host_services_impl.h"
 #include "services/json_text.h"
@@ -46,7 +47,32 @@ int default_loops() {
 
 }  // namespace
 
+int print_plugin_help(const CommandLine& cl) {
+  try {
+    std::vector<std::string> directories;
+    if (!cl.config_path.empty())
+      directories = config::load_app_config(cl.config_path).plugins.directories;
+    if (directories.empty()) directories = plugin_loader::PluginRegistry::default_directories();
+    plugin_loader::PluginRegistry registry;
+    registry.scan(directories);
+    const plugin_loader::PluginLibrary* lib = registry.library(cl.help_plugin);
+    if (lib == nullptr) {
+      std::string known;
+      for (const auto& n : registry.names()) known += (known.empty() ? "" : ", ") + n;
+      std::cerr << "eventstreams: no plugin '" << cl.help_plugin
+                << "' (found: " << (known.empty() ? "none" : known) << ")\n";
+      return 2;
+    }
+    std::cout << plugin_loader::describe_plugin_config(lib->descriptor(), lib->path());
+    return 0;
+  } catch (const config::ConfigError& e) {
+    std::cerr << "eventstreams: " << e.what() << "\n";
+    return 2;
+  }
+}
+
 int run_server(const CommandLine& cl) {
+  if (!cl.help_plugin.empty()) return print_plugin_help(cl);
   // Signals are taken by sigwait() below; every thread started from here inherits the mask.
   sigset_t signals;
   sigemptyset(&signals);

@@ -8,7 +8,11 @@
 
 namespace eventstreams::app {
 
-// Returns the process exit code.
+// Returns the process exit code. With --help-plugin, prints the plugin's config keys instead.
 int run_server(const CommandLine& cl);
+
+// --help-plugin NAME: the plugin's keys, types, defaults and help on stdout (0), or why not
+// on stderr (2).
+int print_plugin_help(const CommandLine& cl);
 
 }  // namespace eventstreams::app

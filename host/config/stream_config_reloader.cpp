@@ -12,10 +12,10 @@ StreamConfigReloader::StreamConfigReloader(const AppConfig& config, CatalogHolde
                                            services::MetricsRegistry& metrics, OnReload on_reload)
     : config_(config), catalogs_(catalogs), logger_(logger), on_reload_(std::move(on_reload)) {
   constexpr const char* kHelp = "Stream config reloads, by result";
-  succeeded_ =
-      metrics.counter("eventstreams_stream_config_reloads_total", kHelp, "result=\"success\"");
-  failed_ =
-      metrics.counter("eventstreams_stream_config_reloads_total", kHelp, "result=\"failure\"");
+  const Label success[] = {{"result", "success"}};
+  const Label failure[] = {{"result", "failure"}};
+  succeeded_ = metrics.counter("eventstreams_stream_config_reloads_total", kHelp, success);
+  failed_ = metrics.counter("eventstreams_stream_config_reloads_total", kHelp, failure);
 }
 
 StreamConfigReloader::~StreamConfigReloader() {

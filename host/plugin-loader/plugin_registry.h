@@ -40,6 +40,8 @@ class PluginRegistry {
   LoadedPlugins instantiate(const config::AppConfig& config, HostServices& host) const;
 
   std::vector<std::string> names() const;
+  // The plugin of that name, or null (for --help-plugin).
+  const PluginLibrary* library(const std::string& name) const;
 
  private:
   std::shared_ptr<PluginLibrary> find(const std::string& name, PluginKind kind) const;

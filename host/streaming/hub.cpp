@@ -27,7 +27,7 @@ struct Hub::Group {
   std::vector<std::shared_ptr<ClientConnection>> members;
   Counter* events_sent = nullptr;
   Counter* bytes_sent = nullptr;
-  std::atomic<std::int64_t>* connected = nullptr;
+  Gauge* connected = nullptr;
 };
 
 Hub::Hub(EventLoop& loop, const HubEnvironment& env, HubKey key, bool live,
@@ -73,16 +73,12 @@ Hub::Group& Hub::group_for(StreamPlan& plan) {
   auto g = std::make_unique<Group>(
       plan.group_key, plan.encoder_index,
       pipeline::GroupEncoder(enc.factory->create(), std::move(plan.transforms)));
-  std::string labels = "stream=";
-  services::append_json_string(labels, plan.client.streams);
-  labels += ",format=";
-  services::append_json_string(labels, enc.name);
+  const Label labels[] = {{"stream", plan.client.streams}, {"format", enc.name}};
   g->events_sent =
       env_.metrics->counter("eventstreams_events_sent_total", "Events sent to clients", labels);
   g->bytes_sent =
       env_.metrics->counter("eventstreams_bytes_sent_total", "Bytes sent to clients", labels);
-  std::string stream_label = "stream=";
-  services::append_json_string(stream_label, plan.client.streams);
+  const Label stream_label[] = {{"stream", plan.client.streams}};
   g->connected =
       env_.metrics->gauge("eventstreams_connected_clients", "Clients connected now", stream_label);
   wants_ids_ = wants_ids_ || enc.factory->wants_ids();
@@ -122,10 +118,10 @@ void Hub::add_member(std::shared_ptr<ClientConnection> connection, Group& g) {
   connection->group = &g;
   connection->group_index = g.members.size();
   g.members.push_back(connection);
-  g.connected->fetch_add(1);
+  g.connected->add(1);
   ++members_;
   idle_since_ms_ = -1;
-  log_client("client connected", *connection, "");
+  log_client("client connected", *connection, {});
   if (failed_) connection->finish();
   if (paused_ && connection->at_or_below_low_watermark()) on_drained(*connection);
 }
@@ -135,21 +131,16 @@ Watermarks Hub::watermarks() const {
                : Watermarks::catch_up(env_.client_buffer_bytes);
 }
 
-void Hub::log_client(const char* message, const ClientConnection& c, const std::string& extra) {
+void Hub::log_client(const char* message, const ClientConnection& c,
+                     std::span<const LogField> extra) {
   const ClientInfo& info = c.client();
-  std::string fields = "{\"request_id\":";
-  services::append_json_string(fields, info.request_id);
-  fields += ",\"client\":";
-  services::append_json_string(fields, info.address);
-  fields += ",\"user_agent\":";
-  services::append_json_string(fields, info.user_agent);
-  fields += ",\"streams\":";
-  services::append_json_string(fields, info.streams);
-  fields += ",\"shared\":";
-  fields += live_ ? "true" : "false";
-  fields += extra;
-  fields += "}";
-  env_.logger->log(LogLevel::kInfo, message, fields);
+  std::vector<LogField> fields{{"request_id", info.request_id},
+                               {"client", info.address},
+                               {"user_agent", info.user_agent},
+                               {"streams", info.streams},
+                               {"shared", live_}};
+  fields.insert(fields.end(), extra.begin(), extra.end());
+  env_.logger->log_fields(LogLevel::kInfo, message, fields);
 }
 
 void Hub::on_io(std::uint32_t) {
@@ -207,15 +198,16 @@ void Hub::process(EventBatch& raw) {
   if (invalid > 0) {
     invalid_events_->add(invalid);
     invalid_since_log_ += invalid;
-  }
-  if (invalid_since_log_ > 0 && loop_.now_ms() - last_invalid_log_ms_ >= 10000) {
-    // Once per burst, not once per message.
-    std::string fields = "{\"hub\":";
-    services::append_json_string(fields, key_.text());
-    fields += ",\"skipped\":" + std::to_string(invalid_since_log_) + "}";
-    env_.logger->log(LogLevel::kWarn, "skipped Kafka messages that are not JSON objects", fields);
-    last_invalid_log_ms_ = loop_.now_ms();
-    invalid_since_log_ = 0;
+    // Once per burst, not once per message: the line counts every one since the last.
+    std::uint64_t held_back = 0;
+    if (invalid_log_.admit(loop_.now_ms(), held_back)) {
+      const std::string hub = key_.text();
+      const LogField fields[] = {{"hub", hub},
+                                 {"skipped", static_cast<std::int64_t>(invalid_since_log_)}};
+      env_.logger->log_fields(LogLevel::kWarn, "skipped Kafka messages that are not JSON objects",
+                              fields);
+      invalid_since_log_ = 0;
+    }
   }
   // A live hub keeps the batch for clients resuming near the head, and delivers it from
   // there (normalized_ gets a recycled batch): whatever id a client saw, the ring has.
@@ -259,9 +251,9 @@ void Hub::fail(const SourceStatus& status) {
   std::string error = "{\"type\":\"kafka_error\",\"title\":\"Kafka Error\",\"detail\":";
   services::append_json_string(error, status.message);
   error += "}";
-  env_.logger->log(LogLevel::kError, "source error ends the streams of a hub",
-                   "{\"hub\":" + services::json_string(key_.text()) +
-                       ",\"error\":" + services::json_string(status.message) + "}");
+  const std::string hub = key_.text();
+  const LogField fields[] = {{"hub", hub}, {"error", status.message}};
+  env_.logger->log_fields(LogLevel::kError, "source error ends the streams of a hub", fields);
   // Copy: finishing a member may close it and shrink the list.
   for (auto& g : groups_) {
     if (g->members.empty()) continue;  // also: a group moved to the live hub, encoder and all
@@ -318,8 +310,8 @@ void Hub::move_members_to(Hub& target) {
       target.idle_since_ms_ = -1;
       // Same streams label: the connected gauge of both groups is the same counter.
       if (into->connected != g->connected) {
-        g->connected->fetch_sub(1);
-        into->connected->fetch_add(1);
+        g->connected->add(-1);
+        into->connected->add(1);
       }
     }
     g->members.clear();
@@ -371,13 +363,14 @@ void Hub::on_closed(ClientConnection& c) {
     std::swap(g->members[c.group_index], g->members.back());
     g->members[c.group_index]->group_index = c.group_index;
     g->members.pop_back();
-    g->connected->fetch_sub(1);
+    g->connected->add(-1);
     --members_;
   }
   const std::int64_t duration = loop_.now_ms() - c.client().connected_at_ms;
-  log_client("client disconnected", c,
-             ",\"reason\":" + services::json_string(c.close_reason) + ",\"duration_ms\":" +
-                 std::to_string(duration) + ",\"events_sent\":" + std::to_string(c.events_sent));
+  const LogField extra[] = {{"reason", c.close_reason},
+                            {"duration_ms", duration},
+                            {"events_sent", static_cast<std::int64_t>(c.events_sent)}};
+  log_client("client disconnected", c, extra);
   // The connection may be in the middle of its own call stack: free it after this iteration.
   if (keep) loop_.retire(std::move(keep));
   if (members_ == 0 && on_empty_) on_empty_(*this);

@@ -13,10 +13,12 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "eventstreams/encoder.h"
+#include "eventstreams/log_every.h"
 #include "eventstreams/source.h"
 #include "pipeline/batch_rewriter.h"
 #include "pipeline/group_encoder.h"
@@ -117,7 +119,7 @@ class Hub final : public IoWatcher,
   void process(EventBatch& raw);
   void deliver(Group& group, const EventBatch& batch);
   void fail(const SourceStatus& status);
-  void log_client(const char* message, const ClientConnection& c, const std::string& extra);
+  void log_client(const char* message, const ClientConnection& c, std::span<const LogField> extra);
   // The back-pressure marks of this hub's clients: live or catch-up.
   Watermarks watermarks() const;
 
@@ -144,7 +146,7 @@ class Hub final : public IoWatcher,
   std::unique_ptr<ReplayRing> ring_;
   std::vector<ClientConnection*> delivery_targets_;  // reused per delivery
   Counter* invalid_events_ = nullptr;
-  std::int64_t last_invalid_log_ms_ = 0;
+  LogEvery invalid_log_{1, 10'000};  // one warning per 10 s of invalid messages
   std::uint64_t invalid_since_log_ = 0;
 };
 

@@ -123,7 +123,7 @@ TEST_F(HubTest, EachGroupEncodesABatchOnceForAllItsMembers) {
   // Counted after the writes: wait for the counts, bounded.
   const auto sent = [&](const char* format) {
     return metrics_.value("eventstreams_events_sent_total",
-                          std::string("stream=\"s\",format=\"") + format + "\"");
+                          std::string("format=\"") + format + "\",stream=\"s\"");
   };
   for (int i = 0; i < 1000 && (sent("sse") < 6 || sent("ndjson") < 3); ++i) {
     std::this_thread::sleep_for(2ms);
