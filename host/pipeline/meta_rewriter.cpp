@@ -107,6 +107,22 @@ std::size_t utf8_sequence_length(const char* p, const char* end) {
   return 0;  // a lone continuation byte, C0/C1 (always overlong) or F5..FF
 }
 
+// U+0085 (NEL), U+2028 and U+2029 are valid raw in JSON strings, but clients that split lines
+// the way Python's str.splitlines() does (sseclient) cut a data: line at them and get broken
+// JSON: the server writes them as escapes instead. Returns the escape for the valid UTF-8
+// sequence of `length` bytes at p, or nullptr for every other character. Costs one compare
+// for most characters: the lead byte is rarely C2 or E2.
+inline const char* line_separator_escape(const char* p, std::size_t length) {
+  const auto b0 = static_cast<unsigned char>(p[0]);
+  if (length == 2) {
+    return b0 == 0xC2 && static_cast<unsigned char>(p[1]) == 0x85 ? "\\u0085" : nullptr;
+  }
+  if (length != 3 || b0 != 0xE2 || static_cast<unsigned char>(p[1]) != 0x80) return nullptr;
+  const auto b2 = static_cast<unsigned char>(p[2]);
+  return b2 == 0xA8 ? "\\u2028" : b2 == 0xA9 ? "\\u2029" : nullptr;
+}
+constexpr std::size_t kEscapeLength = 6;  // \uXXXX
+
 // Appends `s` as a JSON string. Arbitrary bytes in (topic names and Kafka keys are not
 // guaranteed UTF-8), valid JSON out: invalid UTF-8 bytes become \ufffd one byte at a time.
 void append_json_string(std::string_view s, std::string& out) {
@@ -121,6 +137,12 @@ void append_json_string(std::string_view s, std::string& out) {
     const std::uint8_t kind = string_byte(*p);
     if (kind == kNonAscii) {
       if (const std::size_t len = utf8_sequence_length(p, end)) {
+        if (const char* escape = line_separator_escape(p, len)) {
+          out.append(run, static_cast<std::size_t>(p - run));
+          out.append(escape, kEscapeLength);
+          run = p += len;
+          continue;
+        }
         p += len;
         continue;
       }
@@ -310,17 +332,36 @@ class Rewriter {
   }
 
   // p_ is at a byte >= 0x80: steps over the UTF-8 sequence there, or fails if it is not valid.
+  // The three line separators are written as escapes (line_separator_escape()).
   bool skip_utf8_sequence() {
     // Inline the two-byte case (Cyrillic, Greek, Arabic, Hebrew, Latin accents, ...).
     const auto b0 = static_cast<unsigned char>(p_[0]);
     if (b0 >= 0xC2 && b0 <= 0xDF && end_ - p_ >= 2 &&
         (static_cast<unsigned char>(p_[1]) & 0xC0) == 0x80) {
+      if (b0 == 0xC2 && static_cast<unsigned char>(p_[1]) == 0x85) [[unlikely]] {
+        escape_sequence("\\u0085", 2);
+        return true;
+      }
       p_ += 2;
       return true;
     }
     const std::size_t len = utf8_sequence_length(p_, end_);
+    if (b0 == 0xE2) {
+      if (const char* escape = line_separator_escape(p_, len)) [[unlikely]] {
+        escape_sequence(escape, len);
+        return true;
+      }
+    }
     p_ += len;
     return len != 0;
+  }
+
+  // Writes `escape` in place of the `length` input bytes at p_.
+  void escape_sequence(const char* escape, std::size_t length) {
+    emit_pending();
+    out_.append(escape, kEscapeLength);
+    p_ += length;
+    drop_pending();
   }
 
   // p_ is at a backslash. Lone surrogates such as \ud800 are fine: the JSON grammar allows
