@@ -247,6 +247,8 @@ AppConfig parse_app_config(const YAML::Node& document, const std::string& config
        [&](auto& n, auto& k) { c.heartbeat_interval_ms = as_int(n, k, 0, 3600000); }},
       {"start_timeout_ms",
        [&](auto& n, auto& k) { c.start_timeout_ms = as_int(n, k, 100, 600000); }},
+      {"request_head_timeout_ms",
+       [&](auto& n, auto& k) { c.request_head_timeout_ms = as_int(n, k, 100, 600000); }},
       {"cors", [&](auto& n, auto& k) { c.cors = as_string(n, k); }},
       {"content_security_policy",
        [&](auto& n, auto& k) { c.content_security_policy = as_string(n, k); }},

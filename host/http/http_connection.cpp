@@ -29,6 +29,8 @@ const char* reason_of(int status) {
   switch (status) {
     case 400:
       return "Bad Request";
+    case 408:
+      return "Request Timeout";
     case 426:
       return "Upgrade Required";
     case 431:
@@ -60,6 +62,26 @@ Problem refusal_problem(const std::string& message) {
 }
 
 namespace {
+
+// A head being waited for: registered with the watchdog for as long as it lives, so that the
+// watchdog never touches a descriptor after the wait (or the connection) ended.
+class HeadWait {
+ public:
+  HeadWait(HeadWatchdog& watchdog, int fd, bool& cut)
+      : watchdog_(watchdog), ticket_(watchdog.start(fd)), cut_(cut) {}
+  ~HeadWait() { done(); }
+  HeadWait(const HeadWait&) = delete;
+  HeadWait& operator=(const HeadWait&) = delete;
+  void done() {
+    if (ticket_ != 0) cut_ = watchdog_.finish(ticket_);
+    ticket_ = 0;
+  }
+
+ private:
+  HeadWatchdog& watchdog_;
+  std::uint64_t ticket_;
+  bool& cut_;
+};
 
 bool is_control(char c, bool tab_allowed) {
   const auto u = static_cast<unsigned char>(c);
@@ -106,12 +128,14 @@ std::string refusal_response(const config::AppConfig& config, const Problem& p,
 HttpConnection::HttpConnection(const Poco::Net::StreamSocket& socket,
                                Poco::Net::HTTPServerParams::Ptr params,
                                Poco::Net::HTTPRequestHandlerFactory::Ptr router,
-                               std::shared_ptr<StopSignal> stop, const config::AppConfig& config,
-                               Counter* refused)
+                               std::shared_ptr<StopSignal> stop,
+                               std::shared_ptr<HeadWatchdog> watchdog,
+                               const config::AppConfig& config, Counter* refused)
     : Poco::Net::TCPServerConnection(socket),
       params_(std::move(params)),
       router_(std::move(router)),
       stop_(std::move(stop)),
+      watchdog_(std::move(watchdog)),
       config_(config),
       refused_(refused) {
   stop_->stopped += Poco::delegate(this, &HttpConnection::on_server_stopped);
@@ -127,12 +151,19 @@ HttpConnection::~HttpConnection() {
 void HttpConnection::run() {
   const std::string server = params_->getSoftwareVersion();
   Poco::Net::HTTPServerSession session(socket(), params_);
+  bool head_cut = false;  // the watchdog ended the wait for the current head
   while (!stopped_ && session.hasMoreRequests()) {
     try {
       Poco::FastMutex::ScopedLock lock(mutex_);
       if (stopped_) break;
       Poco::Net::HTTPServerResponseImpl response(session);
+      HeadWait wait(*watchdog_, socket().impl()->sockfd(), head_cut);
       Poco::Net::HTTPServerRequestImpl request(response, session, params_);  // reads the head
+      wait.done();
+      if (head_cut) {  // came just as the watchdog cut it off: its read side is shut
+        refuse_slow_head(session);
+        break;
+      }
       response.setDate(Poco::Timestamp());
       response.setVersion(request.getVersion());
       response.setKeepAlive(params_->getKeepAlive() && request.getKeepAlive() &&
@@ -171,15 +202,31 @@ void HttpConnection::run() {
         throw;
       }
     } catch (const Poco::Net::NoMessageException&) {
+      if (head_cut) refuse_slow_head(session);
       break;  // the client closed (or went quiet) between requests
     } catch (const Poco::Net::MessageException& e) {
-      refuse(session, refusal_problem(e.message()));
+      if (head_cut) {
+        refuse_slow_head(session);
+      } else {
+        refuse(session, refusal_problem(e.message()));
+      }
       break;
     } catch (const Poco::Exception&) {
+      if (head_cut) {
+        refuse_slow_head(session);
+        break;
+      }
       if (session.networkException()) session.networkException()->rethrow();
       throw;
     }
   }
+}
+
+void HttpConnection::refuse_slow_head(Poco::Net::HTTPServerSession& session) {
+  refuse(session, {408, "request_timeout", reason_of(408),
+                   "The request head did not arrive within " +
+                       std::to_string(config_.request_head_timeout_ms) + " ms",
+                   0});
 }
 
 void HttpConnection::send_status(Poco::Net::HTTPServerSession& session, int status) {

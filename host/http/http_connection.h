@@ -7,7 +7,8 @@
 // ECONNRESET. Method and URI in that body are empty: POCO keeps no part of a head it refused.
 // A head POCO reads but that holds control bytes (unclean_head()) is refused the same way,
 // with its method and URI, and so is a stream request over HTTP/1.0 (426 upgrade_required:
-// streams need chunked coding, which HTTP/1.0 lacks).
+// streams need chunked coding, which HTTP/1.0 lacks). A head that does not arrive within
+// request_head_timeout_ms (head_watchdog.h) is answered 408 request_timeout.
 #pragma once
 
 #include <Poco/BasicEvent.h>
@@ -25,6 +26,7 @@
 
 #include "common/problem.h"
 #include "config/app_config.h"
+#include "http/head_watchdog.h"
 #include "services/metrics_registry.h"
 
 namespace eventstreams::http {
@@ -55,7 +57,8 @@ class HttpConnection final : public Poco::Net::TCPServerConnection {
  public:
   HttpConnection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
                  Poco::Net::HTTPRequestHandlerFactory::Ptr router, std::shared_ptr<StopSignal> stop,
-                 const config::AppConfig& config, Counter* refused);
+                 std::shared_ptr<HeadWatchdog> watchdog, const config::AppConfig& config,
+                 Counter* refused);
   ~HttpConnection() override;
 
   void run() override;
@@ -67,12 +70,15 @@ class HttpConnection final : public Poco::Net::TCPServerConnection {
   void refuse(Poco::Net::HTTPServerSession& session, const Problem& p,
               const std::string& method = "", const std::string& uri = "",
               const std::string& extra_header_lines = "");
+  // 408: the head did not arrive within request_head_timeout_ms.
+  void refuse_slow_head(Poco::Net::HTTPServerSession& session);
   // A plain POCO-style answer on an error of ours (no handler, a handler that threw early).
   void send_status(Poco::Net::HTTPServerSession& session, int status);
 
   Poco::Net::HTTPServerParams::Ptr params_;
   Poco::Net::HTTPRequestHandlerFactory::Ptr router_;
   std::shared_ptr<StopSignal> stop_;
+  std::shared_ptr<HeadWatchdog> watchdog_;
   const config::AppConfig& config_;
   Counter* refused_;
   std::atomic<bool> stopped_{false};
@@ -83,22 +89,25 @@ class HttpConnectionFactory final : public Poco::Net::TCPServerConnectionFactory
  public:
   HttpConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
                         Poco::Net::HTTPRequestHandlerFactory::Ptr router,
-                        std::shared_ptr<StopSignal> stop, const config::AppConfig& config,
-                        Counter* refused)
+                        std::shared_ptr<StopSignal> stop, std::shared_ptr<HeadWatchdog> watchdog,
+                        const config::AppConfig& config, Counter* refused)
       : params_(std::move(params)),
         router_(std::move(router)),
         stop_(std::move(stop)),
+        watchdog_(std::move(watchdog)),
         config_(config),
         refused_(refused) {}
 
   Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
-    return new HttpConnection(socket, params_, router_, stop_, config_, refused_);  // POCO owns it
+    // POCO owns the connection.
+    return new HttpConnection(socket, params_, router_, stop_, watchdog_, config_, refused_);
   }
 
  private:
   Poco::Net::HTTPServerParams::Ptr params_;
   Poco::Net::HTTPRequestHandlerFactory::Ptr router_;
   std::shared_ptr<StopSignal> stop_;
+  std::shared_ptr<HeadWatchdog> watchdog_;
   const config::AppConfig& config_;
   Counter* refused_;
 };

@@ -16,7 +16,10 @@ HttpServer::HttpServer(std::shared_ptr<StopSignal> stop,
                        services::MetricsRegistry& metrics)
     : Poco::Net::TCPServer(
           new HttpConnectionFactory(
-              params, std::move(router), stop, config,
+              params, std::move(router), stop,
+              std::make_shared<HeadWatchdog>(
+                  std::chrono::milliseconds(config.request_head_timeout_ms)),
+              config,
               metrics.counter("eventstreams_http_refused_requests_total",
                               "Requests whose head the HTTP parser refused (answered 4xx)")),
           pool, socket, params),

@@ -6,6 +6,8 @@
 
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "errors_util.h"
 #include "support/producer.h"
@@ -19,8 +21,10 @@ using namespace std::chrono_literals;
 // A server with a client streaming recentchange the whole time.
 class Hostile : public ::testing::Test {
  protected:
+  virtual std::string extra_yaml() const { return ""; }
+
   void SetUp() override {
-    env_ = start_env();
+    env_ = start_env(extra_yaml());
     watcher_ = std::make_unique<StreamClient>(env_.port(), "/v2/stream/recentchange");
     ASSERT_EQ(watcher_->status(), 200);
     ASSERT_TRUE(watcher_->raw_until(":ok\n\n", 10s));
@@ -188,6 +192,58 @@ TEST_F(Hostile, RequestPipelinedAfterAStreamRequest) {
   }
   EXPECT_NE(got.find("pipelined"), std::string::npos) << got;
   EXPECT_EQ(got.find("HTTP/1.1", 5), std::string::npos) << "an answer inside the stream: " << got;
+}
+
+// Slowloris: connections that send their head a byte at a time. Each is answered 408 while it
+// is still sending (POCO's own timeout is per read, so without a bound on the whole head they
+// would hold their HTTP thread for ever), and a normal request, queued behind them on a pool
+// of 4 threads, is served.
+class Slowloris : public Hostile {
+ protected:
+  std::string extra_yaml() const override {
+    return "http_threads: 4\nrequest_head_timeout_ms: 2000\n";
+  }
+};
+
+TEST_F(Slowloris, HeadsThatTrickleInAreCutOffAndOthersAreServed) {
+  constexpr int kSlow = 12;
+  std::vector<TcpConnection> slow;
+  std::vector<std::string> answers(kSlow);
+  std::vector<bool> done(kSlow, false);
+  for (int i = 0; i < kSlow; ++i) {
+    slow.push_back(TcpConnection::connect(env_.port(), deadline_after(10s)));
+    slow.back().write_all("GET /_info HTTP/1.1\r\nHost: x\r\nX-Slow: ", deadline_after(10s));
+  }
+  int normal_status = 0;
+  std::thread normal([&] { normal_status = get(env_.port(), "/_info", {}, 60s).status; });
+  // A byte every 200 ms on each, until each is answered (or a minute passes: the failure).
+  const auto give_up = deadline_after(60s);
+  int answered = 0;
+  while (answered < kSlow && Clock::now() < give_up) {
+    for (int i = 0; i < kSlow; ++i) {
+      if (done[i]) continue;
+      try {
+        slow[i].write_all("a", deadline_after(1s));
+      } catch (const std::exception&) {
+        // The server shut its side: read what it said.
+      }
+      const ReadResult r = slow[i].read_some(answers[i], Clock::now());
+      if (r == ReadResult::kData || r == ReadResult::kEof || r == ReadResult::kError) {
+        if (find_head_end(answers[i]) || r != ReadResult::kData) {
+          done[i] = true;
+          ++answered;
+        }
+      }
+    }
+    std::this_thread::sleep_for(200ms);  // the slow client's pace, not a synchronisation
+  }
+  normal.join();
+  EXPECT_EQ(answered, kSlow) << "slow heads still held their threads";
+  for (int i = 0; i < kSlow; ++i) {
+    EXPECT_EQ(answers[i].rfind("HTTP/1.1 408 Request Timeout\r\n", 0), 0u) << answers[i];
+    EXPECT_NE(answers[i].find(R"("type":"request_timeout")"), std::string::npos) << answers[i];
+  }
+  EXPECT_EQ(normal_status, 200);
 }
 
 }  // namespace
