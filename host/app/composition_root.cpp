@@ -1,6 +1,5 @@
 #include "composition_root.h"
 
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
@@ -15,6 +14,7 @@
 #include "config/config_error.h"
 #include "config/stream_config.h"
 #include "config/stream_config_reloader.h"
+#include "http/http_server.h"
 #include "http/overload_responder.h"
 #include "http/router.h"
 #include "plugin-loader/plugin_config.h"
@@ -166,7 +166,8 @@ int run_server(const CommandLine& cl) {
   params->setTimeout(Poco::Timespan(30, 0));
   // Declared before the server, which holds a filter that refers to it.
   http::OverloadResponder overload(config, logger, metrics);
-  std::unique_ptr<Poco::Net::HTTPServer> server;
+  // POCO's HTTPServer, but heads its parser refuses get a problem body (http_server.h).
+  std::unique_ptr<http::HttpServer> server;
   int port = 0;
   const int backlog_cap = somaxconn();
   if (backlog_cap > 0 && config.listen_backlog > backlog_cap) {
@@ -179,7 +180,8 @@ int run_server(const CommandLine& cl) {
         Poco::Net::SocketAddress(config.interface, static_cast<Poco::UInt16>(config.port)),
         config.listen_backlog);
     port = socket.address().port();
-    server = std::make_unique<Poco::Net::HTTPServer>(new http::Router(ctx), pool, socket, params);
+    server = std::make_unique<http::HttpServer>(new http::Router(ctx), pool, socket, params, config,
+                                                metrics);
     server->setConnectionFilter(
         new http::OverloadFilter(*server, config.http_max_queued, overload));
     overload.start();

@@ -1,5 +1,8 @@
 #include "config/app_config.h"
 
+#include <arpa/inet.h>
+
+#include <charconv>
 #include <filesystem>
 #include <functional>
 #include <set>
@@ -55,6 +58,38 @@ std::vector<std::string> as_string_list(const YAML::Node& n, const std::string& 
   std::vector<std::string> out;
   for (std::size_t i = 0; i < n.size(); ++i) {
     out.push_back(as_string(n[i], key + "[" + std::to_string(i) + "]"));
+  }
+  return out;
+}
+
+// An IPv4 / IPv6 address or CIDR block (http/client_address.cpp matches against them).
+bool is_address_or_block(const std::string& entry) {
+  const std::size_t slash = entry.find('/');
+  const std::string address = entry.substr(0, slash);
+  unsigned char buf[16];
+  int bits = 0;
+  if (inet_pton(AF_INET, address.c_str(), buf) == 1) {
+    bits = 32;
+  } else if (inet_pton(AF_INET6, address.c_str(), buf) == 1) {
+    bits = 128;
+  } else {
+    return false;
+  }
+  if (slash == std::string::npos) return true;
+  const char* first = entry.data() + slash + 1;
+  const char* last = entry.data() + entry.size();
+  int prefix = -1;
+  const auto [end, ec] = std::from_chars(first, last, prefix);
+  return first != last && ec == std::errc() && end == last && prefix >= 0 && prefix <= bits;
+}
+
+std::vector<std::string> as_address_list(const YAML::Node& n, const std::string& key) {
+  auto out = as_string_list(n, key);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (!is_address_or_block(out[i])) {
+      fail(key + "[" + std::to_string(i) + "]",
+           "'" + out[i] + "' is not an IP address or CIDR block (e.g. 10.0.0.0/8)");
+    }
   }
   return out;
 }
@@ -213,6 +248,8 @@ AppConfig parse_app_config(const YAML::Node& document, const std::string& config
        [&](auto& n, auto& k) { c.heartbeat_interval_ms = as_int(n, k, 0, 3600000); }},
       {"start_timeout_ms",
        [&](auto& n, auto& k) { c.start_timeout_ms = as_int(n, k, 100, 600000); }},
+      {"request_head_timeout_ms",
+       [&](auto& n, auto& k) { c.request_head_timeout_ms = as_int(n, k, 100, 600000); }},
       {"cors", [&](auto& n, auto& k) { c.cors = as_string(n, k); }},
       {"content_security_policy",
        [&](auto& n, auto& k) { c.content_security_policy = as_string(n, k); }},
@@ -222,7 +259,7 @@ AppConfig parse_app_config(const YAML::Node& document, const std::string& config
        [&](auto& n, auto& k) {
          c.client_ip_connection_limit = static_cast<int>(as_int(n, k, 0, 10000000));
        }},
-      {"trusted_proxies", [&](auto& n, auto& k) { c.trusted_proxies = as_string_list(n, k); }},
+      {"trusted_proxies", [&](auto& n, auto& k) { c.trusted_proxies = as_address_list(n, k); }},
       {"client_buffer_bytes",
        [&](auto& n, auto& k) { c.client_buffer_bytes = as_int(n, k, 4096, 1LL << 32); }},
       {"live_hub_linger_ms",

@@ -60,7 +60,8 @@ struct AppConfig {
   PluginsConfig plugins;
 
   std::int64_t heartbeat_interval_ms = 15000;
-  std::int64_t start_timeout_ms = 10000;  // bound on resolving positions before headers
+  std::int64_t start_timeout_ms = 10000;         // bound on resolving positions before headers
+  std::int64_t request_head_timeout_ms = 10000;  // bound on a request head's arrival
   std::string cors = "*";
   std::string content_security_policy =
       "default-src 'self'; object-src 'none'; media-src *; img-src *; style-src *; frame-ancestors "

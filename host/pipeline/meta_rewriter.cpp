@@ -88,8 +88,11 @@ unsigned hex4(const char* p) {
 // the scanner below accepts exactly the UTF-8 that escaper lets through (Unicode table 3-7:
 // no overlong forms, surrogates or code points past U+10FFFF), so the output is always valid
 // UTF-8, hence valid JSON text. Where the escaper replaces an invalid byte with \ufffd, the
-// scanner rejects the event instead: an event is the producer's data, not ours to alter.
+// scanner rejects the event instead: an event is the producer's data, not ours to alter. Both
+// write U+0085, U+2028 and U+2029 as escapes (json::line_separator_escape()).
+using json::line_separator_escape;
 using json::utf8_sequence_length;
+constexpr std::size_t kEscapeLength = 6;  // \uXXXX
 
 template <typename Int>
 void append_integer(Int value, std::string& out) {
@@ -238,17 +241,36 @@ class Rewriter {
   }
 
   // p_ is at a byte >= 0x80: steps over the UTF-8 sequence there, or fails if it is not valid.
+  // The three line separators are written as escapes (line_separator_escape()).
   bool skip_utf8_sequence() {
     // Inline the two-byte case (Cyrillic, Greek, Arabic, Hebrew, Latin accents, ...).
     const auto b0 = static_cast<unsigned char>(p_[0]);
     if (b0 >= 0xC2 && b0 <= 0xDF && end_ - p_ >= 2 &&
         (static_cast<unsigned char>(p_[1]) & 0xC0) == 0x80) {
+      if (b0 == 0xC2 && static_cast<unsigned char>(p_[1]) == 0x85) [[unlikely]] {
+        escape_sequence("\\u0085", 2);
+        return true;
+      }
       p_ += 2;
       return true;
     }
     const std::size_t len = utf8_sequence_length(p_, end_);
+    if (b0 == 0xE2) {
+      if (const char* escape = line_separator_escape(p_, len)) [[unlikely]] {
+        escape_sequence(escape, len);
+        return true;
+      }
+    }
     p_ += len;
     return len != 0;
+  }
+
+  // Writes `escape` in place of the `length` input bytes at p_.
+  void escape_sequence(const char* escape, std::size_t length) {
+    emit_pending();
+    out_.append(escape, kEscapeLength);
+    p_ += length;
+    drop_pending();
   }
 
   // p_ is at a backslash. Lone surrogates such as \ud800 are fine: the JSON grammar allows

@@ -18,11 +18,12 @@ struct MetaFields {
 
 // Validates `input` as one JSON value per RFC 8259 that must be an object (surrounding whitespace
 // allowed), and appends to `out` its COMPACT form (all insignificant whitespace removed, every
-// other byte kept as is, string contents untouched) with meta.topic, meta.partition, meta.offset
-// and (when key != null) meta.key set: existing members of "meta" keep their position and get
-// their value replaced; missing ones are appended at the end of meta in that order; when the
-// top-level object has no "meta" member, "meta":{...} is appended as its last member; when "meta"
-// exists but is not an object, return false. topic and key are written as JSON strings (escape
+// other byte kept as is, string contents untouched but for the line separators below) with
+// meta.topic, meta.partition, meta.offset and (when key != null) meta.key set: existing members of
+// "meta" keep their position and get their value replaced; missing ones are appended at the end of
+// meta in that order; when the top-level object has no "meta" member, "meta":{...} is appended as
+// its last member; when "meta" exists but is not an object, return false. topic and key are written
+// as JSON strings (escape
 // '"', '\\', control chars as \u00XX or \n etc.; invalid UTF-8 bytes replaced by \uFFFD so the
 // output is always valid JSON). If the top-level object has a duplicated "meta" key, use the
 // last one.
@@ -39,6 +40,9 @@ struct MetaFields {
 // - Nesting depth counts the top-level object as 1; 256 is accepted, 257 is not.
 // - Duplicated fields inside meta ("topic" twice) all get the new value.
 // - Without a key, an existing meta.key is left as it is.
+// - U+0085, U+2028 and U+2029 in strings (input, topic and key alike) are written as the
+//   escapes \u0085, \u2028 and \u2029: the same JSON value, but clients that split lines
+//   where Python's str.splitlines() does (sseclient) no longer cut the event's data: line.
 bool rewrite_event(std::string_view input, const MetaFields& meta, std::string& out);
 
 }  // namespace eventstreams::pipeline

@@ -1,13 +1,31 @@
-// The SSE `id` of each event: every assigned partition's position (SPEC 2.1).
+// The SSE `id` of each event: every assigned partition's position (SPEC 2.1), compact.
 //
-// A partition that delivered an event is named by {topic, partition, timestamp: ts + 1}; one
-// that has not, by the position it started from. Each entry also carries the exact next
-// offset and the marker of the cluster it came from, so a reconnect to the same cluster
-// resumes exactly; elsewhere the timestamp is used. Entries are kept as ready text and only
-// the partition that moved is rewritten, so building an id is one concatenation.
+// A partition that delivered an event is named by its next offset and timestamp ts + 1; one
+// that has not, by the position it started from. An id names one JSON object per topic, with
+// the partitions' positions as differences from bases the object also carries, listed in
+// partition order in a packed string (request/packed_numbers.h: one to three characters for
+// most differences):
+//
+//   [{"topic":"a","cluster":"c1","offset":1200,"timestamp":1700000000000,
+//     "offsets":"LBhD","timestamps":"DBA"}]
+//
+// names a/0 at offset 1205 and time 1700000000001, a/1 at 1200 and 1700000000000, a/2 at 1217
+// with no time known. A few bytes a partition instead of 115 for the original's objects, so
+// that ids of 1,024 partitions and more fit in the 8 KiB header limits of POCO and of proxies
+// (nginx) when sent back as Last-Event-ID. The cluster marker lets a reconnect to the same
+// cluster resume by offset; elsewhere the timestamp is used.
+//
+// An id that would still be longer than kMaxIdBytes (very many partitions, or offsets and
+// times far apart) is sent in a coarse form instead, one {"topic","partitions":N,"timestamp"}
+// per topic holding the earliest time of its partitions: a resume then repeats events but
+// loses none, and the id is always short enough to come back.
+//
+// The id is kept as ready text: an event rewrites the two numbers of the partition that moved,
+// in place, and building an id is one append.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +36,10 @@ namespace eventstreams::pipeline {
 
 class ResumeIds {
  public:
+  // Longest id sent in the compact form: a Last-Event-ID header line of it, name and CRLF
+  // included, fits POCO's 8,192-byte value limit and nginx's 8 KiB header buffer.
+  static constexpr std::size_t kMaxIdBytes = 8000;
+
   ResumeIds(const std::vector<PartitionStart>& partitions, const std::string& cluster_id);
 
   // A topic's slot for advance(), or -1 when the topic is not assigned. Callers cache it per
@@ -48,23 +70,47 @@ class ResumeIds {
 
  private:
   struct Entry {
-    std::string topic;
+    std::size_t topic = 0;  // index into topics_
     std::int32_t partition = 0;
     std::int64_t next_offset = 0;
-    bool has_timestamp = false;
+    std::optional<std::int64_t> timestamp;  // the resume time (event ts + 1, or the start time)
     bool delivered = false;
-    std::int64_t timestamp = 0;  // the resume timestamp (event ts + 1, or the start time)
-    std::string text;
-    // The parts of `text` that never change, escaped once: {"topic":..,"partition":N and
-    // ,"cluster":..} (or just }). render() runs per event; only numbers are formatted there.
-    std::string head;
-    std::string tail;
+    // Where its two numbers sit in text_ (indices into fields_).
+    std::size_t offset_field = 0;
+    std::size_t timestamp_field = 0;
   };
-  void render(Entry& e) const;
+  struct Topic {
+    std::string name;
+    std::vector<std::size_t> entry_by_partition;  // SIZE_MAX where not assigned
+    std::int64_t offset_base = 0;
+    std::optional<std::int64_t> timestamp_base;
+  };
+  // A number's place in text_. Kept in text order, so a number that changes length moves
+  // the ones after it.
+  struct Field {
+    std::size_t pos = 0;
+    std::size_t length = 0;
+  };
 
+  // Picks every topic's bases (the smallest offset and time of its partitions) and renders
+  // the whole id. Runs at construction, when a topic gets its first time, and when the id
+  // outgrows kMaxIdBytes (differences from fresh bases are shorter).
+  void rebuild();
+  void set_offset(const Entry& e);
+  void set_timestamp(const Entry& e);
+  void write_field(std::size_t field, const char* digits, std::size_t length);
+  void after_change();
+  void append_coarse_id(std::string& out) const;
+
+  std::string cluster_id_;
+  std::vector<Topic> topics_;  // by slot
   std::vector<Entry> entries_;
-  std::vector<std::string> topics_;                           // by slot
-  std::vector<std::vector<std::size_t>> entry_by_partition_;  // by slot, then partition
+  std::vector<Field> fields_;
+  std::string text_;
+  // Advances since a rebuild for size left the id too long: the next attempt waits for as
+  // many advances as there are partitions, so an id that stays too long costs O(1) amortized.
+  std::size_t advances_since_failed_rebuild_ = 0;
+  bool rebuild_failed_ = false;
 };
 
 }  // namespace eventstreams::pipeline

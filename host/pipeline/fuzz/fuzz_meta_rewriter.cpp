@@ -2,6 +2,7 @@
 // - on failure `out` is left exactly as it was;
 // - on success the output is valid JSON (RapidJSON, UTF-8 validated), compact, an object whose
 //   last "meta" member is an object holding the topic / partition / offset / key we gave;
+// - no U+0085, U+2028 or U+2029 is left raw in the output;
 // - rewriting the output again gives the same bytes (meta already in place, nothing to drop);
 // - accept / reject agrees with RapidJSON, apart from the documented differences (see
 //   tests/unit/pipeline/meta_rewriter_differential_test.cpp).
@@ -173,6 +174,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   if (!is_compact(result)) fail("output not compact", input);
+  // U+0085, U+2028, U+2029 go out escaped (clients split lines at them).
+  for (const std::string_view raw : {"\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9"}) {
+    if (result.find(raw) != std::string_view::npos) fail("raw line separator in output", input);
+  }
 
   rapidjson::Document doc;
   doc.Parse<kParseFlags>(result.data(), result.size());

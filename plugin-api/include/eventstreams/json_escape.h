@@ -6,7 +6,9 @@
 //   - '"' and '\\' are escaped; so are control characters (U+0000..U+001F), as \b \f \n \r \t
 //     where JSON has a short form and \u00XX otherwise; DEL (0x7F) goes out raw (JSON allows it);
 //   - a well-formed UTF-8 sequence (Unicode table 3-7: no overlong forms, no UTF-16
-//     surrogates, nothing past U+10FFFF) goes out as is;
+//     surrogates, nothing past U+10FFFF) goes out as is, except U+0085, U+2028 and U+2029:
+//     valid raw in JSON, but clients that split lines the way Python's str.splitlines() does
+//     (sseclient) cut a line at them and get broken JSON, so they go out as \u escapes;
 //   - every other byte becomes \ufffd (U+FFFD REPLACEMENT CHARACTER), one per byte, as
 //     WHATWG's decoder and Python's errors="replace" do for a byte that starts no sequence.
 //
@@ -92,6 +94,19 @@ inline const char* skip_plain(const char* p, const char* end) noexcept {
 
 }  // namespace detail
 
+// U+0085 (NEL), U+2028 and U+2029: the escape for the well-formed UTF-8 sequence of `length`
+// bytes at p, or nullptr for every other character. One compare for most characters: the lead
+// byte is rarely C2 or E2.
+inline const char* line_separator_escape(const char* p, std::size_t length) noexcept {
+  const auto b0 = static_cast<unsigned char>(p[0]);
+  if (length == 2) {
+    return b0 == 0xC2 && static_cast<unsigned char>(p[1]) == 0x85 ? "\\u0085" : nullptr;
+  }
+  if (length != 3 || b0 != 0xE2 || static_cast<unsigned char>(p[1]) != 0x80) return nullptr;
+  const auto b2 = static_cast<unsigned char>(p[2]);
+  return b2 == 0xA8 ? "\\u2028" : b2 == 0xA9 ? "\\u2029" : nullptr;
+}
+
 // Appends the contents of `s` as they go between the quotes of a JSON string (the policy above).
 inline void append_escaped(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -104,6 +119,12 @@ inline void append_escaped(std::string& out, std::string_view s) {
     const auto c = static_cast<unsigned char>(*p);
     if (c >= 0x80) {
       if (const std::size_t len = utf8_sequence_length(p, end)) {
+        if (const char* escape = line_separator_escape(p, len)) [[unlikely]] {
+          out.append(run, static_cast<std::size_t>(p - run));
+          out.append(escape, 6);
+          run = p += len;
+          continue;
+        }
         p += len;
         continue;
       }

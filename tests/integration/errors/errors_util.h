@@ -57,8 +57,12 @@ inline std::string standard_reason(int status) {
       return "Not Found";
     case 405:
       return "Method Not Allowed";
+    case 426:
+      return "Upgrade Required";
     case 429:
       return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
     case 503:
       return "Service Unavailable";
     default:

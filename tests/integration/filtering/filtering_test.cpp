@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "request/last_event_id.h"
 #include "support/http_client.h"
 #include "support/kafka_broker.h"
 #include "support/producer.h"
@@ -113,15 +114,12 @@ Received decode_payload(const std::string& data) {
 // The `offset` the SSE id gives for topic/partition, or nullopt.
 std::optional<std::int64_t> id_offset(const std::string& id, const std::string& topic,
                                       int partition) {
-  const auto doc = parse_json(id);
-  if (!doc.IsArray()) return std::nullopt;
-  for (rapidjson::SizeType i = 0; i < doc.Size(); ++i) {
-    const auto& e = doc[i];
-    if (e.IsObject() && e.HasMember("topic") && e["topic"].GetString() == topic &&
-        e.HasMember("partition") && e["partition"].GetInt() == partition && e.HasMember("offset") &&
-        e["offset"].IsInt64()) {
-      return e["offset"].GetInt64();
-    }
+  // Read as the server reads a Last-Event-ID: ids are its compact form (resume_ids.h).
+  std::vector<request::LastEventIdEntry> entries;
+  std::string error;
+  if (!request::parse_last_event_id(id, entries, error)) return std::nullopt;
+  for (const auto& e : entries) {
+    if (e.topic == topic && e.partition == partition) return e.offset;
   }
   return std::nullopt;
 }

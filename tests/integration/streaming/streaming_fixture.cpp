@@ -53,6 +53,13 @@ std::int64_t now_ms() {
       .count();
 }
 
+std::vector<request::LastEventIdEntry> id_positions(const std::string& id) {
+  std::vector<request::LastEventIdEntry> entries;
+  std::string error;
+  EXPECT_TRUE(request::parse_last_event_id(id, entries, error)) << error << ": " << id;
+  return entries;
+}
+
 std::string key_of(const Received& r) {
   return r.topic + "/" + std::to_string(r.partition) + "/" + std::to_string(r.offset);
 }

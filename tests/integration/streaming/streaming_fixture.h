@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "request/last_event_id.h"
 #include "support/http_client.h"
 #include "support/kafka_broker.h"
 #include "support/producer.h"
@@ -39,6 +40,10 @@ Received decode_line(const std::string& line);
 // An ISO 8601 UTC date-time with milliseconds.
 std::string iso8601(std::int64_t ms);
 std::int64_t now_ms();
+// The positions an SSE id names, read back the way the server reads a Last-Event-ID (the id's
+// exact form is the server's: compact per-topic objects, resume_ids.h). Fails the test if the
+// id does not parse.
+std::vector<request::LastEventIdEntry> id_positions(const std::string& id);
 // "topic/partition/offset" keys, for set comparisons.
 std::string key_of(const Received& r);
 

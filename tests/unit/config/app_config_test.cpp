@@ -44,6 +44,17 @@ TEST(AppConfig, LiveHubClientsIsAPositiveCount) {
             "config key 'live_hub_clients': must be between 1 and 1073741824");
 }
 
+TEST(AppConfig, TrustedProxiesAreAddressesOrBlocks) {
+  EXPECT_EQ(parse("stream_config_uri: s\nkafka: {}\ntrusted_proxies: [10.0.0.1, 10.1.0.0/16, "
+                  "'fd00::/8']\n")
+                .trusted_proxies,
+            (std::vector<std::string>{"10.0.0.1", "10.1.0.0/16", "fd00::/8"}));
+  EXPECT_EQ(error_of("stream_config_uri: s\nkafka: {}\ntrusted_proxies: [10.0.0.1, proxy.local]\n"),
+            "config key 'trusted_proxies[1]': 'proxy.local' is not an IP address or CIDR block "
+            "(e.g. 10.0.0.0/8)");
+  EXPECT_NE(error_of("stream_config_uri: s\nkafka: {}\ntrusted_proxies: [10.0.0.0/40]\n"), "");
+}
+
 TEST(AppConfig, KeepsTheOriginalKeyNames) {
   const AppConfig c = parse(R"(
 port: 6927

@@ -57,11 +57,14 @@ TEST(BatchRewriter, RewritesEachEventOnceWithItsIdAndKeepsInvalidOnesAsDropped) 
   ASSERT_EQ(out.events.size(), 3u);
   EXPECT_EQ(out.value(out.events[0]), R"({"a":1,"meta":{"topic":"t","partition":0,"offset":0}})");
   EXPECT_TRUE(out.events[1].dropped);
-  EXPECT_EQ(out.id(out.events[0]),
-            R"([{"topic":"t","partition":0,"timestamp":101,"offset":1,"cluster":"c1"}])");
+  // Compact ids (resume_ids.h): bases 0 and 50, then offset +1 ("D") and time +51 ("jH").
+  EXPECT_EQ(
+      out.id(out.events[0]),
+      R"([{"topic":"t","cluster":"c1","offset":0,"timestamp":50,"offsets":"D","timestamps":"jH"}])");
   // The skipped event still moved the position: the next id resumes after it.
-  EXPECT_EQ(out.id(out.events[2]),
-            R"([{"topic":"t","partition":0,"timestamp":301,"offset":3,"cluster":"c1"}])");
+  EXPECT_EQ(
+      out.id(out.events[2]),  // offset 0 + 3 ("H"), time 50 + 251 ("vX")
+      R"([{"topic":"t","cluster":"c1","offset":0,"timestamp":50,"offsets":"H","timestamps":"vX"}])");
   EXPECT_EQ(rewriter.ids().positions()[0].offset, 3);
   // Without ids, none are written; the next batch starts from a cleared one.
   raw.clear();
@@ -107,9 +110,11 @@ TEST(ReplayBatch, TakesOnlyWhatTheClientLacksWithIdsOfItsOwn) {
   ASSERT_EQ(b.events.size(), 2u);
   EXPECT_EQ(b.value(b.events[0]), "v2");
   EXPECT_EQ(b.value(b.events[1]), "v3");
-  EXPECT_EQ(b.id(b.events[1]),
-            R"([{"topic":"t","partition":0,"timestamp":11,"offset":4,"cluster":"c1"},)"
-            R"({"topic":"u","partition":0,"offset":0,"cluster":"c1"}])");
+  // t/0 at offset 3 + 1 ("D") and time 11 + 0 ("B"); u/0 at offset 0, no time.
+  EXPECT_EQ(
+      b.id(b.events[1]),
+      R"([{"topic":"t","cluster":"c1","offset":3,"timestamp":11,"offsets":"D","timestamps":"B"},)"
+      R"({"topic":"u","cluster":"c1","offset":0,"offsets":"B"}])");
 }
 
 }  // namespace

@@ -253,4 +253,71 @@ TEST(LastEventId, ErrorNamesTheElementIndex) {
   EXPECT_EQ(r.error, "Last-Event-ID element 2: \"offset\" must be an integer");
 }
 
+// --- the compact per-topic form (pipeline/resume_ids.h) -----------------------------------------
+
+TEST(LastEventId, CompactTopicObjectWithPackedLists) {
+  // offsets 5, 0, 17 and times 1, 0, none from the bases 1200 and 1700000000000.
+  const Result r = parse(R"([{"topic":"a","cluster":"c1","offset":1200,"timestamp":1700000000000,)"
+                         R"("offsets":"LBhD","timestamps":"DBA"}])");
+  ASSERT_TRUE(r.ok) << r.error;
+  ASSERT_EQ(r.entries.size(), 3u);
+  EXPECT_EQ(r.entries[0].partition, 0);
+  EXPECT_EQ(r.entries[0].offset, 1205);
+  EXPECT_EQ(r.entries[0].timestamp, 1'700'000'000'001);
+  EXPECT_EQ(r.entries[0].cluster, "c1");
+  EXPECT_EQ(r.entries[1].offset, 1200);
+  EXPECT_EQ(r.entries[1].timestamp, 1'700'000'000'000);
+  EXPECT_EQ(r.entries[2].partition, 2);
+  EXPECT_EQ(r.entries[2].offset, 1217);
+  EXPECT_EQ(r.entries[2].timestamp, std::nullopt);
+}
+
+TEST(LastEventId, CompactTopicObjectWithDecimalArraysAndGaps) {
+  const Result r = parse(R"([{"topic":"a","offsets":[3,null,-1],"timestamps":[null,null,5]},)"
+                         R"({"topic":"b","partition":4,"offset":9}])");
+  ASSERT_TRUE(r.ok) << r.error;
+  ASSERT_EQ(r.entries.size(), 3u);
+  EXPECT_EQ(r.entries[0].partition, 0);
+  EXPECT_EQ(r.entries[0].offset, 3);
+  EXPECT_EQ(r.entries[0].timestamp, std::nullopt);
+  EXPECT_EQ(r.entries[1].partition, 2);  // partition 1 is named by neither list
+  EXPECT_EQ(r.entries[1].offset, -1);
+  EXPECT_EQ(r.entries[1].timestamp, 5);
+  EXPECT_EQ(r.entries[2].topic, "b");
+  EXPECT_EQ(r.entries[2].partition, 4);
+}
+
+TEST(LastEventId, CoarseTopicObjectNamesEveryPartition) {
+  const Result r = parse(R"([{"topic":"a","partitions":3,"timestamp":1700000000000}])");
+  ASSERT_TRUE(r.ok) << r.error;
+  ASSERT_EQ(r.entries.size(), 3u);
+  for (int p = 0; p < 3; ++p) {
+    EXPECT_EQ(r.entries[p].partition, p);
+    EXPECT_EQ(r.entries[p].timestamp, 1'700'000'000'000);
+    EXPECT_EQ(r.entries[p].offset, std::nullopt);
+  }
+}
+
+TEST(LastEventId, CompactFormErrors) {
+  expect_error(R"([{"topic":"a","offsets":"B!"}])", {"element 0", "packed"});
+  expect_error(R"([{"topic":"a","offsets":"Bg"}])", {"element 0", "packed"});  // cut short
+  expect_error(R"([{"topic":"a","offsets":"gggggggggggggggB"}])", {"element 0", "packed"});
+  expect_error(R"([{"topic":"a","offsets":[1.5]}])", {"element 0", "integers or null"});
+  expect_error(R"([{"topic":"a","offsets":7}])", {"element 0", "string or an array"});
+  expect_error(R"([{"topic":"a","offset":9223372036854775807,"offsets":[1]}])",
+               {"element 0", "overflows"});
+  expect_error(R"([{"topic":"a","offsets":[null],"timestamps":"A"}])",
+               {"element 0", "names no partition"});
+  expect_error(R"([{"topic":"a","offsets":""}])", {"element 0", "names no partition"});
+  expect_error(R"([{"topic":"a","partitions":2,"offsets":[1]}])", {"element 0", "\"partitions\""});
+  expect_error(R"([{"topic":"a","partitions":2000000000,"timestamp":1}])",
+               {"element 0", "\"partitions\""});
+  expect_error(R"([{"topic":"a","partitions":2}])", {"element 0", "\"offset\" or \"timestamp\""});
+  expect_error(R"([{"offsets":"B"}])", {"element 0", "missing \"topic\""});
+  // 65,536 partitions at most, however they are spread over the elements.
+  expect_error(
+      R"([{"topic":"a","partitions":65536,"timestamp":1},{"topic":"b","partition":0,"offset":1}])",
+      {"element 1", "more than 65536"});
+}
+
 }  // namespace
