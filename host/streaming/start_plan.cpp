@@ -1,6 +1,8 @@
 #include "streaming/start_plan.h"
 
-#include <algorithm>
+#include <map>
+#include <string_view>
+#include <utility>
 
 #include "streaming/replay_ring.h"
 
@@ -18,16 +20,19 @@ Expected<std::vector<StartSpec>, Problem> start_specs(
       specs.push_back(s);
     }
   }
+  // Where each (topic, partition) is in `specs`: an id of 1,024 partitions is not matched by
+  // 1,024 scans of 1,024 specs.
+  std::map<std::pair<std::string_view, std::int32_t>, std::size_t> index;
+  for (std::size_t i = 0; i < specs.size(); ++i) index[{specs[i].topic, specs[i].partition}] = i;
   for (const auto& e : last_event_id) {
-    auto it = std::find_if(specs.begin(), specs.end(), [&](const StartSpec& s) {
-      return s.topic == e.topic && s.partition == e.partition;
-    });
-    if (it == specs.end()) {
+    const auto found = index.find({e.topic, e.partition});
+    if (found == index.end()) {
       return unexpected(Problem{400, "invalid_last_event_id", "Invalid Last-Event-ID",
                                 "Last-Event-ID names partition " + std::to_string(e.partition) +
                                     " of topic '" + e.topic + "', which does not exist",
                                 0});
     }
+    StartSpec* it = &specs[found->second];
     // SPEC 2: the exact offset only where it came from this cluster, else the timestamp.
     const bool same_cluster = e.cluster && !cluster.empty() && *e.cluster == cluster;
     if (e.offset && (same_cluster || !e.timestamp)) {
