@@ -10,6 +10,7 @@
 #include <future>
 #include <thread>
 
+#include "run_on_loop.h"
 #include "socket_peer.h"
 
 namespace eventstreams::streaming {
@@ -17,16 +18,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing_support::Client;
-
-// Runs `f` on the loop thread and waits for it.
-void on_loop(EventLoop& loop, const std::function<void()>& f) {
-  std::promise<void> done;
-  loop.post([&] {
-    f();
-    done.set_value();
-  });
-  done.get_future().wait();
-}
+using testing_support::on_loop;
 
 class RecordingOwner final : public ConnectionOwner {
  public:

@@ -12,6 +12,7 @@
 
 #include "fake_source.h"
 #include "ndjson_encoder.h"
+#include "run_on_loop.h"
 #include "socket_peer.h"
 #include "sse_encoder.h"
 
@@ -21,15 +22,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing_support::Client;
 using testing_support::FakeSource;
-
-void on_loop(EventLoop& loop, const std::function<void()>& f) {
-  std::promise<void> done;
-  loop.post([&] {
-    f();
-    done.set_value();
-  });
-  done.get_future().wait();
-}
+using testing_support::on_loop;
 
 std::size_t count(const std::string& s, const std::string& needle) {
   std::size_t n = 0;
