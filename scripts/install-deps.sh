@@ -8,6 +8,9 @@ packages=(
   libpoco-dev librdkafka-dev libyaml-cpp-dev libboost-dev libgtest-dev libgmock-dev
   rapidjson-dev
   openjdk-17-jre-headless maven kcat
+  # CI's sanitizer and fuzz builds (CMakePresets.json): clang 14 with its sanitizer and
+  # libFuzzer runtimes, llvm-symbolizer for readable reports, ccache to share objects.
+  clang-14 libclang-rt-14-dev llvm-14 ccache
 )
 
 missing=()
