@@ -96,8 +96,8 @@ void EventLoop::start() {
 void EventLoop::stop(std::function<void()> on_stop) {
   if (!thread_.joinable()) return;
   post([this, on_stop = std::move(on_stop)] {
+    running_ = false;  // first: an on_stop that throws must not leave join() waiting forever
     if (on_stop) on_stop();
-    running_ = false;
   });
   thread_.join();
 }

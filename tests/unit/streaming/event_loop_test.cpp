@@ -195,6 +195,14 @@ TEST(EventLoop, ExceptionsInTasksCallbacksAndTimersAreCountedAndTheLoopGoesOn) {
   EXPECT_EQ(loop.errors(), static_cast<std::uint64_t>(expected));
 }
 
+TEST(EventLoop, StopsWhenItsOnStopThrows) {
+  services::MetricsRegistry metrics;
+  EventLoop loop(&metrics);
+  loop.start();
+  loop.stop([] { throw std::runtime_error("on_stop failed"); });  // returns: the thread ended
+  EXPECT_EQ(loop_errors(metrics, "task"), 1);
+}
+
 TEST(EventLoop, PrepareStreamSocketMakesItNonBlockingAndTcpNoDelay) {
   int sv[2];
   ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
