@@ -32,7 +32,7 @@ case "$stage" in
     cmake --build --preset tsan -j "$jobs" --target "${targets[@]}"
     export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$supp/tsan.supp"
     # Only the tests of those binaries: the rest of the suite is not built here.
-    suites="EventLoop|EngineTest|Place|ReplayRing|ResumeIds|PluginLoader|PluginLibrary|ClientConfig"
+    suites="EventLoop[A-Za-z]*|EngineTest|Place|ReplayRing|ResumeIds|PluginLoader|PluginLibrary|ClientConfig"
     suites+="|DemoEvents|FetchRefill|HandleReaper|KafkaConfig|KafkaErrors|KafkaSourceFactory[A-Za-z]*"
     suites+="|MockClusterTest"
     ctest --preset tsan -j "$jobs" -R "^($suites)\\." -E _NOT_BUILT "$@"

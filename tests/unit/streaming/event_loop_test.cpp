@@ -9,6 +9,7 @@
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -201,6 +202,30 @@ TEST(EventLoop, StopsWhenItsOnStopThrows) {
   loop.start();
   loop.stop([] { throw std::runtime_error("on_stop failed"); });  // returns: the thread ended
   EXPECT_EQ(loop_errors(metrics, "task"), 1);
+}
+
+// In a child process: at a low RLIMIT_NOFILE (as `ulimit -n` would set it), with every
+// descriptor but one taken, constructs a loop. Exits 0 when it threw a system_error naming
+// EMFILE and gave back the descriptor it got.
+[[noreturn]] void construct_without_descriptors() {
+  const rlimit limit{64, 64};
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) _exit(2);
+  std::vector<int> fds;
+  for (int fd; (fd = eventfd(0, 0)) >= 0;) fds.push_back(fd);
+  if (errno != EMFILE || fds.empty()) _exit(3);
+  ::close(fds.back());  // room for the epoll fd, none for the wake-up fd
+  try {
+    EventLoop loop;
+    _exit(4);
+  } catch (const std::system_error& e) {
+    if (e.code() != std::errc::too_many_files_open) _exit(5);
+  }
+  if (eventfd(0, 0) < 0) _exit(6);  // the epoll fd was closed again
+  _exit(0);
+}
+
+TEST(EventLoopDeathTest, OutOfDescriptorsTheConstructorThrowsAndKeepsNone) {
+  EXPECT_EXIT(construct_without_descriptors(), ::testing::ExitedWithCode(0), "");
 }
 
 TEST(EventLoop, PrepareStreamSocketMakesItNonBlockingAndTcpNoDelay) {
