@@ -47,4 +47,4 @@ function(es_write_fuzzer_list)
 endfunction()
 
 # For fuzzers that parse with RapidJSON (plugin config): see the file.
-set(ES_FUZZ_RAPIDJSON_IGNORELIST -fsanitize-ignorelist=${CMAKE_CURRENT_LIST_DIR}/fuzz_ubsan_ignorelist.txt)
+set(ES_FUZZ_RAPIDJSON_IGNORELIST -fsanitize-ignorelist=${CMAKE_CURRENT_LIST_DIR}/sanitizers/ubsan_ignorelist.txt)
