@@ -218,7 +218,7 @@ TEST(EventLoop, StopsWhenItsOnStopThrows) {
     EventLoop loop;
     _exit(4);
   } catch (const std::system_error& e) {
-    if (e.code() != std::errc::too_many_files_open) _exit(5);
+    if (e.code().value() != EMFILE) _exit(5);  // not via the category: see the commit
   }
   if (eventfd(0, 0) < 0) _exit(6);  // the epoll fd was closed again
   _exit(0);
