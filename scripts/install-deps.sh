@@ -12,6 +12,9 @@ packages=(
   openssl  # the https tests make their own CA
   chromium  # the UI test (tests/integration/ui) drives it headless
   python3 python3-venv  # the spec test's OpenAPI validator
+  # CI's sanitizer and fuzz builds (CMakePresets.json): clang 14 with its sanitizer and
+  # libFuzzer runtimes, llvm-symbolizer for readable reports, ccache to share objects.
+  clang-14 libclang-rt-14-dev llvm-14 ccache
 )
 
 missing=()

@@ -83,7 +83,10 @@ std::int64_t MetricsRegistry::value(std::string_view name, std::string_view labe
 std::string MetricsRegistry::render_prometheus() const {
   std::lock_guard lock(mutex_);
   std::string out;
-  for (const auto& [name, fam] : families_) {
+  // Not a structured binding: clang 14 cannot capture one in the lambda below (P1091).
+  for (const auto& entry : families_) {
+    const std::string& name = entry.first;
+    const auto& fam = entry.second;
     out += "# HELP " + name + " " + fam.help + "\n";
     out += "# TYPE " + name + (fam.is_gauge ? " gauge\n" : " counter\n");
     const auto line = [&](const std::string& labels, std::int64_t v) {
