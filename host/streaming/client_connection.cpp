@@ -23,7 +23,7 @@ ClientConnection::ClientConnection(EventLoop& loop, int fd, ClientInfo client,
                                    http::ConnectionSlot slot)
     : loop_(loop), fd_(fd), client_(std::move(client)), slot_(std::move(slot)) {
   last_send_ms_ = loop_.now_ms();
-  loop_.watch(fd_, kReadInterest, this);
+  if (loop_.watch(fd_, kReadInterest, this)) close("watch failed");
 }
 
 ClientConnection::~ClientConnection() {
@@ -88,7 +88,7 @@ void ClientConnection::update_interest() {
   const bool want = !queue_.empty();
   if (want != want_write_) {
     want_write_ = want;
-    loop_.rewatch(fd_, kReadInterest | (want ? EPOLLOUT : 0u), this);
+    if (loop_.rewatch(fd_, kReadInterest | (want ? EPOLLOUT : 0u), this)) close("rewatch failed");
   }
 }
 

@@ -59,7 +59,10 @@ Hub::~Hub() {
 void Hub::start() {
   const int fd = reader_->notify_fd();
   if (fd >= 0) {
-    loop_.watch(fd, EPOLLIN, this);
+    if (const std::error_code ec = loop_.watch(fd, EPOLLIN, this)) {
+      // Its reader cannot wake the loop: end its streams (clients resume with their ids).
+      return fail({SourceStatus::Code::kError, "cannot watch the reader: " + ec.message()});
+    }
     watching_ = true;
   }
   pump();  // events may already be queued

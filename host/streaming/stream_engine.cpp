@@ -113,7 +113,7 @@ StreamEngine::StreamEngine(const EngineOptions& options, SourceFactory& source,
   const int n = std::max(1, options.loops);
   for (int i = 0; i < n; ++i) {
     auto state = std::make_unique<LoopState>();
-    state->loop = std::make_unique<EventLoop>();
+    state->loop = std::make_unique<EventLoop>(&metrics, &logger);
     loops_.push_back(std::move(state));
   }
 }
@@ -323,14 +323,14 @@ std::size_t StreamEngine::live_hubs() const {
 
 void StreamEngine::attach(std::unique_ptr<StreamPlan> plan, int fd, Reservation reservation) {
   // Sockets from the HTTP server are blocking; the loop needs them non-blocking, and events
-  // must not wait for Nagle's algorithm (a socket pair in tests has no TCP: no matter).
-  if (const int flags = fcntl(fd, F_GETFL);
-      flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+  // must not wait for Nagle's algorithm. A socket that refuses is closed: the client retries.
+  if (const std::error_code ec = prepare_stream_socket(fd)) {
+    const LogField fields[] = {{"error", ec.message()}};
+    env_.logger->log_fields(LogLevel::kWarn, "stream socket setup failed; connection closed",
+                            fields);
     ::close(fd);
     return;
   }
-  int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   // The key names the loop: a catch-up client and the live hub it will join share it, so the
   // move happens within one thread.
   LoopState& state = *loops_[plan->hub_key.loop % loops_.size()];
@@ -346,6 +346,8 @@ void StreamEngine::attach_on_loop(LoopState& state, StreamPlan& plan, int fd,
   EventLoop& loop = *state.loop;
   plan.client.connected_at_ms = loop.now_ms();
   auto connection = std::make_shared<ClientConnection>(loop, fd, plan.client, std::move(plan.slot));
+  // The loop could not watch it (out of descriptors or memory): it is closed and counted.
+  if (!connection->open()) return;
 
   std::shared_ptr<Hub> hub;
   if (plan.live) {
