@@ -1,4 +1,4 @@
-// eventstreams --config FILE [--port N] | --check-config | --help | --version
+// eventstreams --config FILE [--port N] | --check-config | --list-plugins | --help | --version
 #pragma once
 
 #include <optional>
@@ -13,6 +13,7 @@ struct CommandLine {
   bool check_config = false;
   bool help = false;
   bool version = false;
+  bool list_plugins = false;  // --list-plugins: --config is optional
 };
 
 // Returns nullopt and sets `error` on bad arguments.

@@ -9,12 +9,14 @@
 
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "config/config_error.h"
 #include "config/stream_config.h"
 #include "http/overload_responder.h"
 #include "http/router.h"
+#include "plugin-loader/plugin_listing.h"
 #include "plugin-loader/plugin_registry.h"
 #include "services/host_services_impl.h"
 #include "services/json_text.h"
@@ -42,14 +44,33 @@ int default_loops() {
   return static_cast<int>(std::min(cores, 4u));
 }
 
+// --list-plugins [--config FILE]: the config's plugin directories (or the default ones) and
+// the plugins it names; nothing is started.
+int list_plugins(const CommandLine& cl) {
+  std::optional<config::AppConfig> config;
+  try {
+    if (!cl.config_path.empty()) config = config::load_app_config(cl.config_path);
+  } catch (const config::ConfigError& e) {
+    std::cerr << "eventstreams: " << e.what() << "\n";
+    return 2;
+  }
+  const auto directories = config && !config->plugins.directories.empty()
+                               ? config->plugins.directories
+                               : plugin_loader::PluginRegistry::default_directories();
+  return plugin_loader::list_plugins(directories, config ? &*config : nullptr, std::cout,
+                                     std::cerr);
+}
+
 }  // namespace
 
 int run_server(const CommandLine& cl) {
+  if (cl.list_plugins) return list_plugins(cl);
   // Signals are taken by sigwait() below; every thread started from here inherits the mask.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -152,7 +173,13 @@ int run_server(const CommandLine& cl) {
                  ",\"version\":\"" ES_VERSION "\"}");
 
   int sig = 0;
-  sigwait(&signals, &sig);
+  // SIGHUP (systemctl reload) must not end the server. Reloading the stream config on it is
+  // still to come; until then it is only logged.
+  while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) {
+    logger.log(LogLevel::kInfo, "SIGHUP received",
+               "{\"signal\":" + std::to_string(sig) +
+                   ",\"reload\":\"not implemented yet: the configuration in use is unchanged\"}");
+  }
   logger.log(LogLevel::kInfo, "shutting down", "{\"signal\":" + std::to_string(sig) + "}");
   // Stop accepting, end every stream, then let go of the readers and the plugins.
   server->stopAll(true);

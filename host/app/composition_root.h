@@ -1,5 +1,6 @@
 // The server's lifecycle: config -> plugins -> source -> engine -> HTTP; and back down in
-// reverse order on SIGTERM / SIGINT, every step bounded in time.
+// reverse order on SIGTERM / SIGINT, every step bounded in time. SIGHUP is logged and leaves
+// the server as it is (the stream config reload is to come). --list-plugins starts nothing.
 #pragma once
 
 #include <string>
