@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the build, the server and the tests need (idempotent: only
-# what is missing is installed). Java 17 and Maven fetch and run the Kafka broker for tests.
+# what is missing is installed). Java 17 and Maven fetch and run the Kafka broker for tests;
+# python3-venv holds the pinned OpenAPI validator of the spec test (scripts/openapi-venv.sh).
 set -euo pipefail
 
 packages=(
@@ -8,6 +9,9 @@ packages=(
   libpoco-dev librdkafka-dev libyaml-cpp-dev libboost-dev libgtest-dev libgmock-dev
   rapidjson-dev
   openjdk-17-jre-headless maven kcat
+  openssl  # the https tests make their own CA
+  chromium  # the UI test (tests/integration/ui) drives it headless
+  python3 python3-venv  # the spec test's OpenAPI validator
 )
 
 missing=()
@@ -21,6 +25,9 @@ fi
 if command -v mvn >/dev/null 2>&1; then
   missing=("${missing[@]/maven/}")
 fi
+# Node.js and npm run the UI test's browser driver; a Node.js from elsewhere serves as well.
+if ! command -v node >/dev/null 2>&1; then missing+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 read -r -a missing <<<"${missing[*]}"
 if ((${#missing[@]} == 0)); then
   exit 0

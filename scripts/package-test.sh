@@ -278,12 +278,18 @@ check "  with ids naming the topic" sh -c "grep -q '^id: \\[{\"topic\":\"${topic
 stream ndjson "${base}/v2/stream/recentchange" -H "Accept: application/json" -H "Last-Event-ID: ${from_start}"
 check "Accept: application/json streams them as NDJSON" wait_lines ndjson '^{.*"title":"Page' 3
 
-# ExecReload: SIGHUP is logged and the server goes on.
+# The admin adds a stream and reloads (the unit's ExecReload: SIGHUP); the server goes on.
+cat >>/etc/eventstreams/streams.yaml <<YAML
+edits:
+  topics: [${topic}]
+YAML
 eval "${exec_reload//\$MAINPID/${host_pid}}"
-check "systemctl reload (the unit's ExecReload) leaves it running and logs SIGHUP" \
-  sh -c "for i in \$(seq 1 50); do grep -q 'SIGHUP received' '${work}/host.log' && break; sleep 0.1; done
-         grep -q 'SIGHUP received' '${work}/host.log' && kill -0 ${host_pid} &&
-         curl -sf ${base}/_info >/dev/null"
+check "systemctl reload (the unit's ExecReload) re-reads streams.yaml and the server goes on" \
+  sh -c "for i in \$(seq 1 50); do grep -q 'stream config reloaded' '${work}/host.log' && break; sleep 0.1; done
+         grep -q 'stream config reloaded' '${work}/host.log' && kill -0 ${host_pid}"
+curl -sN --max-time 3 -D "${work}/edits.head" -o /dev/null -H "Last-Event-ID: ${from_start}" \
+  "${base}/v2/stream/edits" || true
+check "  the new stream is served" grep -q '^HTTP/1.1 200' "${work}/edits.head"
 
 # SIGTERM (systemctl stop) with streams open: each ends with its terminal chunk, exit 0.
 kill -TERM "${host_pid}"

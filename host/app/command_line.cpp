@@ -8,6 +8,7 @@ std::string usage() {
   return "Usage: eventstreams --config FILE [--port N] [--check-config]\n"
          "       eventstreams --list-plugins [--config FILE]\n"
          "       eventstreams --help | --version\n"
+         "       eventstreams --help-plugin NAME [--config FILE]\n"
          "\n"
          "Streams Kafka topics to HTTP clients as Server-Sent Events and NDJSON.\n"
          "\n"
@@ -18,6 +19,9 @@ std::string usage() {
          "                   file, media types; tab-separated), each file refused and why, and\n"
          "                   each plugin the config names that is missing (then exit 1)\n"
          "  --help           this text\n"
+         "  --help-plugin NAME\n"
+         "                   the config keys of plugin NAME (types, defaults, help), found in\n"
+         "                   the config's plugin directories (default: the built-in ones)\n"
          "  --version        the version\n";
 }
 
@@ -37,6 +41,10 @@ std::optional<CommandLine> parse_command_line(const std::vector<std::string>& ar
       cl.help = true;
     } else if (a == "--version") {
       cl.version = true;
+    } else if (a == "--help-plugin") {
+      auto v = value("--help-plugin");
+      if (!v) return std::nullopt;
+      cl.help_plugin = *v;
     } else if (a == "--check-config") {
       cl.check_config = true;
     } else if (a == "--list-plugins") {
@@ -62,7 +70,8 @@ std::optional<CommandLine> parse_command_line(const std::vector<std::string>& ar
       return std::nullopt;
     }
   }
-  if (!cl.help && !cl.version && !cl.list_plugins && cl.config_path.empty()) {
+  if (!cl.help && !cl.version && cl.help_plugin.empty() && !cl.list_plugins &&
+      cl.config_path.empty()) {
     error = "--config FILE is required";
     return std::nullopt;
   }

@@ -1,4 +1,5 @@
-// eventstreams --config FILE [--port N] | --check-config | --list-plugins | --help | --version
+// eventstreams --config FILE [--port N] | --check-config | --help | --version
+//              | --help-plugin NAME [--config FILE] | --list-plugins [--config FILE]
 #pragma once
 
 #include <optional>
@@ -13,6 +14,7 @@ struct CommandLine {
   bool check_config = false;
   bool help = false;
   bool version = false;
+  std::string help_plugin;  // --help-plugin NAME: list the plugin's config keys and exit
   bool list_plugins = false;  // --list-plugins: --config is optional
 };
 

@@ -12,10 +12,13 @@
 #include <optional>
 #include <thread>
 
+#include "config/catalog_holder.h"
 #include "config/config_error.h"
 #include "config/stream_config.h"
+#include "config/stream_config_reloader.h"
 #include "http/overload_responder.h"
 #include "http/router.h"
+#include "plugin-loader/plugin_config.h"
 #include "plugin-loader/plugin_listing.h"
 #include "plugin-loader/plugin_registry.h"
 #include "services/host_services_impl.h"
@@ -63,14 +66,39 @@ int list_plugins(const CommandLine& cl) {
 
 }  // namespace
 
+int print_plugin_help(const CommandLine& cl) {
+  try {
+    std::vector<std::string> directories;
+    if (!cl.config_path.empty())
+      directories = config::load_app_config(cl.config_path).plugins.directories;
+    if (directories.empty()) directories = plugin_loader::PluginRegistry::default_directories();
+    plugin_loader::PluginRegistry registry;
+    registry.scan(directories);
+    const plugin_loader::PluginLibrary* lib = registry.library(cl.help_plugin);
+    if (lib == nullptr) {
+      std::string known;
+      for (const auto& n : registry.names()) known += (known.empty() ? "" : ", ") + n;
+      std::cerr << "eventstreams: no plugin '" << cl.help_plugin
+                << "' (found: " << (known.empty() ? "none" : known) << ")\n";
+      return 2;
+    }
+    std::cout << plugin_loader::describe_plugin_config(lib->descriptor(), lib->path());
+    return 0;
+  } catch (const config::ConfigError& e) {
+    std::cerr << "eventstreams: " << e.what() << "\n";
+    return 2;
+  }
+}
+
 int run_server(const CommandLine& cl) {
+  if (!cl.help_plugin.empty()) return print_plugin_help(cl);
   if (cl.list_plugins) return list_plugins(cl);
   // Signals are taken by sigwait() below; every thread started from here inherits the mask.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGHUP);  // reloads the stream config, never ends the process
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -86,6 +114,10 @@ int run_server(const CommandLine& cl) {
     config = config::load_app_config(cl.config_path);
     if (cl.port) config.port = *cl.port;
     logger.set_min_level(parse_level(config.log_level));
+    for (const auto& w : config.warnings) {
+      logger.log(LogLevel::kWarn, "config setting not used",
+                 "{\"warning\":" + services::json_string(w) + "}");
+    }
     catalog = config::load_stream_catalog(config);
     registry.scan(config.plugins.directories.empty()
                       ? plugin_loader::PluginRegistry::default_directories()
@@ -116,23 +148,34 @@ int run_server(const CommandLine& cl) {
   engine_options.live_hub_clients = static_cast<std::size_t>(config.live_hub_clients);
   engine_options.live_hub_linger_ms = config.live_hub_linger_ms;
   engine_options.live_replay_bytes = static_cast<std::size_t>(config.live_replay_bytes);
+  engine_options.start_timeout_ms = static_cast<int>(config.start_timeout_ms);
   std::vector<streaming::EncoderEntry> encoders;
   for (std::size_t i = 0; i < plugins.encoders.size(); ++i) {
     encoders.push_back({plugins.encoders[i].get(), plugins.encoder_names[i]});
   }
-  streaming::StreamEngine engine(engine_options, encoders, logger, metrics);
+  streaming::StreamEngine engine(engine_options, *plugins.source, encoders, logger, metrics);
   engine.start();
   http::ConnectionLimiter limiter(config.max_connections, config.client_ip_connection_limit);
 
+  config::CatalogHolder catalogs(std::make_shared<const config::StreamCatalog>(catalog));
   http::ServerContext ctx;
   ctx.config = &config;
-  ctx.catalog = &catalog;
+  ctx.catalogs = &catalogs;
   ctx.plugins = &plugins;
   ctx.engine = &engine;
   ctx.limiter = &limiter;
   ctx.logger = &logger;
   ctx.metrics = &metrics;
   ctx.version = ES_VERSION;
+  // GET /?spec and /?doc: built here (schema fetches are bounded and never fatal), and again
+  // by every stream-config reload for the new catalog, on the reloader's thread.
+  ctx.set_spec(http::openapi::build_spec_documents(config, catalog, plugins, ctx.version, logger));
+  config::StreamConfigReloader reloader(
+      config, catalogs, logger, metrics, [&](const config::StreamCatalog& reloaded) {
+        ctx.set_spec(
+            http::openapi::build_spec_documents(config, reloaded, plugins, ctx.version, logger));
+      });
+  reloader.start();
 
   // POCO's pool asserts min <= max: http_threads may be 1.
   Poco::ThreadPool pool(std::min(2, config.http_threads), config.http_threads);
@@ -164,6 +207,7 @@ int run_server(const CommandLine& cl) {
   } catch (const Poco::Exception& e) {
     std::cerr << "eventstreams: cannot listen on " << config.interface << ":" << config.port << ": "
               << e.displayText() << "\n";
+    reloader.stop();
     engine.stop();
     return 4;
   }
@@ -173,14 +217,12 @@ int run_server(const CommandLine& cl) {
                  ",\"version\":\"" ES_VERSION "\"}");
 
   int sig = 0;
-  // SIGHUP (systemctl reload) must not end the server. Reloading the stream config on it is
-  // still to come; until then it is only logged.
   while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) {
-    logger.log(LogLevel::kInfo, "SIGHUP received",
-               "{\"signal\":" + std::to_string(sig) +
-                   ",\"reload\":\"not implemented yet: the configuration in use is unchanged\"}");
+    logger.log(LogLevel::kInfo, "SIGHUP: reloading the stream config");
+    reloader.request();
   }
   logger.log(LogLevel::kInfo, "shutting down", "{\"signal\":" + std::to_string(sig) + "}");
+  reloader.stop();
   // Stop accepting, end every stream, then let go of the readers and the plugins.
   server->stopAll(true);
   overload.stop();

@@ -1,6 +1,6 @@
 // The server's lifecycle: config -> plugins -> source -> engine -> HTTP; and back down in
-// reverse order on SIGTERM / SIGINT, every step bounded in time. SIGHUP is logged and leaves
-// the server as it is (the stream config reload is to come). --list-plugins starts nothing.
+// reverse order on SIGTERM / SIGINT, every step bounded in time. SIGHUP re-reads the stream
+// config and never ends the process. --list-plugins and --help-plugin start nothing.
 #pragma once
 
 #include <string>
@@ -9,7 +9,11 @@
 
 namespace eventstreams::app {
 
-// Returns the process exit code.
+// Returns the process exit code. With --help-plugin, prints the plugin's config keys instead.
 int run_server(const CommandLine& cl);
+
+// --help-plugin NAME: the plugin's keys, types, defaults and help on stdout (0), or why not
+// on stderr (2).
+int print_plugin_help(const CommandLine& cl);
 
 }  // namespace eventstreams::app

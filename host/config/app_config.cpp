@@ -63,6 +63,14 @@ bool is_url(const std::string& s) {
   return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || s.rfind("file://", 0) == 0;
 }
 
+// A local path becomes absolute (relative to the config file); URLs stay as they are.
+std::string resolve_location(const std::string& location, const std::string& config_dir) {
+  if (is_url(location)) return location;
+  fs::path p(location);
+  if (p.is_relative()) p = fs::path(config_dir) / p;
+  return p.lexically_normal().string();
+}
+
 void parse_plugins(const YAML::Node& n, PluginsConfig& out) {
   if (!n.IsMap()) fail("plugins", "expected a map, got " + type_name(n));
   for (const auto& kv : n) {
@@ -88,11 +96,82 @@ void parse_plugins(const YAML::Node& n, PluginsConfig& out) {
   }
 }
 
+// Keys of the original service's conf (and of the service template it is built on) that
+// this server has no use for, and why: a config written for the original starts here, with
+// one warning each.
+const std::map<std::string, std::string>& original_unused_keys() {
+  static const std::map<std::string, std::string> keys{
+      {"spec", "the OpenAPI spec is built from the stream config"},
+      {"statistics_interval_ms", "metrics are served at /metrics"},
+      {"user_agent", "not needed: requests to the stream config carry no user agent by default"},
+      {"proxy", "outgoing requests go directly"},
+      {"mw_api_request", "no MediaWiki API requests are made"},
+      {"restbase_req", "no RESTBase requests are made"},
+      {"ratelimiter", "connection limits are max_connections and client_ip_connection_limit"},
+      {"kafka_topic_config", "topics are read, never created"},
+  };
+  return keys;
+}
+
+// service-runner's own settings beside `services:`; none of them applies to one C++ process.
+const std::set<std::string>& service_runner_keys() {
+  static const std::set<std::string> keys{"num_workers",
+                                          "worker_heap_limit_mb",
+                                          "worker_heartbeat_timeout",
+                                          "logging",
+                                          "metrics",
+                                          "ratelimiter",
+                                          "heapdump",
+                                          "heap_watch",
+                                          "package",
+                                          "app_base_path"};
+  return keys;
+}
+
+// A service-runner file (`services: [{name, module, conf}]`, as the original's config.yaml is)
+// is read as its first service's conf; anything else is the app config itself.
+YAML::Node app_config_root(const YAML::Node& root, std::vector<std::string>& warnings) {
+  if (!root.IsMap() || !root["services"]) return root;
+  const YAML::Node services = root["services"];
+  if (!services.IsSequence() || services.size() == 0 || !services[0].IsMap()) {
+    fail("services", "expected a list of services, the first with a 'conf' map");
+  }
+  const YAML::Node conf = services[0]["conf"];
+  if (!conf || !conf.IsMap()) fail("services[0].conf", "expected a map (the app config)");
+  for (const auto& kv : root) {
+    const std::string key = kv.first.Scalar();
+    if (key == "services") continue;
+    warnings.push_back("config key '" + key + "': " +
+                       (service_runner_keys().count(key)
+                            ? "a service-runner setting, ignored (one process serves everything)"
+                            : "outside services[0].conf, ignored"));
+  }
+  if (services.size() > 1) warnings.push_back("config key 'services': only the first is served");
+  return conf;
+}
+
+// stream_config_uri_options and schema_uri_options: what a fetch sends. Only `headers` (the
+// original passes them to its HTTP client, e.g. User-Agent and Host).
+std::map<std::string, std::string> parse_uri_options(const YAML::Node& n, const std::string& key) {
+  if (!n.IsMap()) fail(key, "expected a map, got " + type_name(n));
+  std::map<std::string, std::string> headers;
+  for (const auto& kv : n) {
+    const std::string name = kv.first.Scalar();
+    if (name != "headers") fail(key + "." + name, "unknown key (only 'headers' is supported)");
+    if (!kv.second.IsMap()) fail(key + ".headers", "expected a map of header name to value");
+    for (const auto& h : kv.second) {
+      headers[h.first.Scalar()] = as_string(h.second, key + ".headers." + h.first.Scalar());
+    }
+  }
+  return headers;
+}
+
 }  // namespace
 
-AppConfig parse_app_config(const YAML::Node& root, const std::string& config_dir) {
-  if (!root.IsMap()) throw ConfigError("config: the document must be a map of keys");
+AppConfig parse_app_config(const YAML::Node& document, const std::string& config_dir) {
+  if (!document.IsMap()) throw ConfigError("config: the document must be a map of keys");
   AppConfig c;
+  const YAML::Node root = app_config_root(document, c.warnings);
   c.config_dir = config_dir;
 
   using Setter = std::function<void(const YAML::Node&, const std::string&)>;
@@ -107,7 +186,23 @@ AppConfig parse_app_config(const YAML::Node& root, const std::string& config_dir
          if (!n.IsMap()) fail(k, "expected a map, got " + type_name(n));
          c.stream_config_defaults = YAML::Clone(n);
        }},
+      {"stream_config_uri_options",
+       [&](auto& n, auto& k) { c.stream_config_headers = parse_uri_options(n, k); }},
+      {"streams",
+       [&](auto& n, auto& k) {
+         if (!n.IsMap()) fail(k, "expected a map of stream name to stream config");
+         c.inline_streams = YAML::Clone(n);
+       }},
+      {"csp", [&](auto& n, auto& k) { c.content_security_policy = as_string(n, k); }},
+      {"https_ca_file", [&](auto& n, auto& k) { c.https_ca_file = as_string(n, k); }},
+      {"stream_config_ttl",
+       [&](auto& n, auto& k) { c.stream_config_ttl = as_int(n, k, 0, 7 * 24 * 3600); }},
       {"allowed_streams", [&](auto& n, auto& k) { c.allowed_streams = as_string_list(n, k); }},
+      {"schema_base_uris", [&](auto& n, auto& k) { c.schema_base_uris = as_string_list(n, k); }},
+      {"schema_latest_version",
+       [&](auto& n, auto& k) { c.schema_latest_version = as_string(n, k); }},
+      {"schema_uri_options",
+       [&](auto& n, auto& k) { c.schema_uri_headers = parse_uri_options(n, k); }},
       {"kafka",
        [&](auto& n, auto& k) {
          if (!n.IsMap()) fail(k, "expected a map, got " + type_name(n));
@@ -158,16 +253,26 @@ AppConfig parse_app_config(const YAML::Node& root, const std::string& config_dir
   for (const auto& kv : root) {
     const std::string key = kv.first.Scalar();
     auto it = keys.find(key);
-    if (it == keys.end()) fail(key, "unknown key");
-    it->second(kv.second, key);
+    if (it != keys.end()) {
+      it->second(kv.second, key);
+    } else if (auto unused = original_unused_keys().find(key);
+               unused != original_unused_keys().end()) {
+      c.warnings.push_back("config key '" + key +
+                           "': a setting of the original service, ignored (" + unused->second +
+                           ")");
+    } else {
+      fail(key, "unknown key");
+    }
   }
 
-  if (c.stream_config_uri.empty()) fail("stream_config_uri", "is required");
-  if (!is_url(c.stream_config_uri)) {
-    fs::path p(c.stream_config_uri);
-    if (p.is_relative()) p = fs::path(config_dir) / p;
-    c.stream_config_uri = p.lexically_normal().string();
+  if (c.stream_config_uri.empty() && !c.inline_streams.IsMap()) {
+    fail("stream_config_uri", "is required (or the original's inline 'streams')");
   }
+  if (!c.stream_config_uri.empty()) {
+    c.stream_config_uri = resolve_location(c.stream_config_uri, config_dir);
+  }
+  for (auto& base : c.schema_base_uris) base = resolve_location(base, config_dir);
+  if (!c.https_ca_file.empty()) c.https_ca_file = resolve_location(c.https_ca_file, config_dir);
   if (!c.kafka.IsDefined() || c.kafka.IsNull()) fail("kafka", "is required");
   return c;
 }

@@ -17,21 +17,44 @@ struct PluginsConfig {
   std::vector<std::string> directories;  // empty: the host's own plugin folders
   std::string source = "kafka";
   std::vector<std::string> encoders{"sse", "ndjson"};  // the first is the default format
-  std::vector<std::string> transforms;
+  // Server-side filtering (SPEC 2.3) is on unless a site says otherwise (`transforms: []`).
+  std::vector<std::string> transforms{"filter"};
   std::map<std::string, YAML::Node> config;  // per plugin name
 };
 
 struct AppConfig {
+  // What the config says that this server does not use (keys of the original service and of
+  // service-runner), one sentence each; logged at start-up, never fatal.
+  std::vector<std::string> warnings;
+
   std::string config_path;  // the file it was read from
   std::string config_dir;   // its folder, for relative paths
 
   int port = 8092;
   std::string interface = "0.0.0.0";
 
-  std::string stream_config_uri;  // resolved: absolute path or http(s) URL
+  std::string stream_config_uri;  // resolved: absolute path or http(s) URL ("" with `streams`)
+  // stream_config_uri_options.headers: sent with an http(s) fetch (e.g. User-Agent, Host).
+  std::map<std::string, std::string> stream_config_headers;
+  // PEM file of more CAs to trust for https fetches (stream config, schemas), besides the
+  // system's store.
+  std::string https_ca_file;
+  // The original's inline `streams:` map, used when no stream_config_uri is given.
+  YAML::Node inline_streams;
   std::string stream_config_object_path;
   YAML::Node stream_config_defaults;
+  // Seconds between re-reads of stream_config_uri; 0: only at start-up and on SIGHUP.
+  std::int64_t stream_config_ttl = 0;
   std::optional<std::vector<std::string>> allowed_streams;
+
+  // Where the OpenAPI spec (GET /?spec) finds each stream's schema when the stream config has
+  // none inline: a relative "$schema" is tried against each base in turn (absolute paths,
+  // file:// or http:// URLs; relative paths resolved against the config file). With
+  // schema_latest_version, a stream without "$schema" but with a schema_title gets
+  // "/<schema_title>/<schema_latest_version>".
+  std::vector<std::string> schema_base_uris;
+  std::string schema_latest_version;
+  std::map<std::string, std::string> schema_uri_headers;  // schema_uri_options.headers
 
   YAML::Node kafka;  // passed to the source plugin as is
   PluginsConfig plugins;

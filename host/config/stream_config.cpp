@@ -1,16 +1,12 @@
 #include "config/stream_config.h"
 
 #include <Poco/Exception.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
-#include <Poco/URI.h>
 
 #include <set>
 #include <sstream>
 
 #include "config/config_error.h"
+#include "config/url_fetch.h"
 #include "config/yaml_json.h"
 
 namespace eventstreams::config {
@@ -21,25 +17,13 @@ std::string scalar_or(const YAML::Node& n, const char* key, std::string fallback
   return v && v.IsScalar() ? v.Scalar() : fallback;
 }
 
-std::string fetch_http(const std::string& uri) {
-  Poco::URI u(uri);
-  if (u.getScheme() != "http") {
-    throw ConfigError("stream config '" + uri + "': only http:// URLs are supported here; " +
-                      "fetch https documents to a local file");
-  }
-  Poco::Net::HTTPClientSession session(u.getHost(), u.getPort());
-  session.setTimeout(Poco::Timespan(10, 0));
-  Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_GET, u.getPathAndQuery(),
-                             Poco::Net::HTTPMessage::HTTP_1_1);
-  session.sendRequest(req);
-  Poco::Net::HTTPResponse resp;
-  std::istream& body = session.receiveResponse(resp);
-  std::string text;
-  Poco::StreamCopier::copyToString(body, text);
-  if (resp.getStatus() != Poco::Net::HTTPResponse::HTTP_OK) {
-    throw ConfigError("stream config '" + uri + "': HTTP " + std::to_string(resp.getStatus()));
-  }
-  return text;
+std::string fetch_document(const AppConfig& config) {
+  FetchOptions options;
+  options.headers = config.stream_config_headers;
+  options.ca_file = config.https_ca_file;
+  FetchResult r = fetch_url(config.stream_config_uri, options);
+  if (!r.ok) throw ConfigError("stream config '" + r.error);
+  return std::move(r.body);
 }
 
 }  // namespace
@@ -116,11 +100,16 @@ StreamCatalog build_stream_catalog(const YAML::Node& document, const std::string
 }
 
 StreamCatalog load_stream_catalog(const AppConfig& config) {
+  if (config.stream_config_uri.empty() && config.inline_streams.IsMap()) {
+    // The original's inline `streams:`.
+    return build_stream_catalog(config.inline_streams, "", config.stream_config_defaults,
+                                config.allowed_streams, "streams (in " + config.config_path + ")");
+  }
   const std::string& uri = config.stream_config_uri;
   YAML::Node doc;
   try {
     if (uri.rfind("http://", 0) == 0 || uri.rfind("https://", 0) == 0) {
-      doc = YAML::Load(fetch_http(uri));
+      doc = YAML::Load(fetch_document(config));
     } else {
       const std::string path = uri.rfind("file://", 0) == 0 ? uri.substr(7) : uri;
       doc = YAML::LoadFile(path);

@@ -6,17 +6,12 @@
 
 #include <string>
 
+#include "common/problem.h"
 #include "config/app_config.h"
 
 namespace eventstreams::http {
 
-struct Problem {
-  int status = 500;
-  std::string type;
-  std::string title;
-  std::string detail;
-  int retry_after_s = 0;  // adds Retry-After when > 0
-};
+using eventstreams::Problem;
 
 // The JSON body: {"status","type","title","detail","method","uri"}.
 std::string problem_json(const Problem& p, const std::string& method, const std::string& uri);

@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include "http/openapi/doc_page.h"
+#include "http/openapi/spec_routes.h"
 #include "http/simple_routes.h"
 #include "http/stream_route.h"
 
@@ -34,11 +36,23 @@ Poco::Net::HTTPRequestHandler* Router::createRequestHandler(
   if (path.rfind("/_info", 0) == 0) {
     return new SimpleHandler(ctx_, [path](ServerContext& c, auto&) { return info_route(c, path); });
   }
+  if (path == "/v2/ui" || path.rfind("/v2/ui/", 0) == 0) {
+    return new SimpleHandler(ctx_, [path](auto&, auto&) { return ui_route(path); });
+  }
   if (path == "/robots.txt") {
     return new SimpleHandler(ctx_, [](auto&, auto&) { return robots_route(); });
   }
   if (path == "/metrics") {
     return new SimpleHandler(ctx_, [](ServerContext& c, auto&) { return metrics_route(c); });
+  }
+  if (path == "/") {
+    const std::size_t qmark = uri.find('?');
+    const std::string query = qmark == std::string::npos ? "" : uri.substr(qmark + 1);
+    return new SimpleHandler(ctx_,
+                             [query](ServerContext& c, auto&) { return root_route(c, query); });
+  }
+  if (path == openapi::kDocStylesheetPath) {
+    return new SimpleHandler(ctx_, [](auto&, auto&) { return doc_stylesheet_route(); });
   }
   if (path == "/healthz") {
     return new SimpleHandler(ctx_, [](ServerContext& c, auto&) { return healthz_route(c); });

@@ -1,6 +1,7 @@
 #include "http/simple_routes.h"
 
 #include "http/response_headers.h"
+#include "http/ui/ui_assets.h"
 #include "services/json_text.h"
 
 namespace eventstreams::http {
@@ -48,6 +49,17 @@ SimpleResponse info_route(ServerContext& ctx, const std::string& path) {
     r.problem = Problem{404, "not_found", "Not Found", "No route for " + path, 0};
   }
   return r;
+}
+
+SimpleResponse ui_route(const std::string& path) {
+  const ui::Asset* asset = ui::find_asset(path == "/v2/ui/" ? "/v2/ui" : path);
+  if (asset == nullptr)
+    return {404, "", "", {}, Problem{404, "not_found", "Not Found", "No route for " + path, 0}};
+  return {200,
+          std::string(ui::content_type(*asset)),
+          std::string(asset->body),
+          {{"Cache-Control", "no-cache"}},
+          {}};
 }
 
 SimpleResponse robots_route() {

@@ -37,5 +37,7 @@ SimpleResponse robots_route();
 SimpleResponse metrics_route(ServerContext& ctx);
 SimpleResponse healthz_route(ServerContext& ctx);
 SimpleResponse preflight_route();
+// GET /v2/ui and its files (issue 9 item 5).
+SimpleResponse ui_route(const std::string& path);
 
 }  // namespace eventstreams::http

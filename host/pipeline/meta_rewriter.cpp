@@ -13,6 +13,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "eventstreams/json_escape.h"
 #include "pipeline/json_string_scan.h"
 
 namespace eventstreams::pipeline {
@@ -83,85 +84,12 @@ unsigned hex4(const char* p) {
   return v;
 }
 
-// Length of the well-formed UTF-8 sequence starting at p (a byte >= 0x80), or 0 when there is
-// none. Follows Unicode table 3-7, so overlong forms, UTF-16 surrogates and code points past
-// U+10FFFF are all rejected: the output must be valid UTF-8, hence valid JSON text.
-std::size_t utf8_sequence_length(const char* p, const char* end) {
-  const auto* u = reinterpret_cast<const unsigned char*>(p);
-  const std::size_t avail = static_cast<std::size_t>(end - p);
-  const auto in = [&](std::size_t i, unsigned lo, unsigned hi) {
-    return i < avail && u[i] >= lo && u[i] <= hi;
-  };
-  const unsigned b0 = u[0];
-  if (b0 >= 0xC2 && b0 <= 0xDF) return in(1, 0x80, 0xBF) ? 2 : 0;
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
-    const unsigned lo = b0 == 0xE0 ? 0xA0 : 0x80;  // E0 80..9F would be overlong
-    const unsigned hi = b0 == 0xED ? 0x9F : 0xBF;  // ED A0..BF would be a surrogate
-    return in(1, lo, hi) && in(2, 0x80, 0xBF) ? 3 : 0;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
-    const unsigned lo = b0 == 0xF0 ? 0x90 : 0x80;  // F0 80..8F would be overlong
-    const unsigned hi = b0 == 0xF4 ? 0x8F : 0xBF;  // F4 90.. would be past U+10FFFF
-    return in(1, lo, hi) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
-  }
-  return 0;  // a lone continuation byte, C0/C1 (always overlong) or F5..FF
-}
-
-// Appends `s` as a JSON string. Arbitrary bytes in (topic names and Kafka keys are not
-// guaranteed UTF-8), valid JSON out: invalid UTF-8 bytes become \ufffd one byte at a time.
-void append_json_string(std::string_view s, std::string& out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  const char* p = s.data();
-  const char* const end = p + s.size();
-  const char* run = p;  // start of the bytes that go out unchanged
-  out.push_back('"');
-  for (;;) {
-    p = json_string_scan::skip_plain(p, end);
-    if (p == end) break;
-    const std::uint8_t kind = string_byte(*p);
-    if (kind == kNonAscii) {
-      if (const std::size_t len = utf8_sequence_length(p, end)) {
-        p += len;
-        continue;
-      }
-    }
-    out.append(run, static_cast<std::size_t>(p - run));
-    switch (*p) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\b':
-        out.append("\\b");
-        break;
-      case '\f':
-        out.append("\\f");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      default:
-        if (kind == kControl) {
-          const auto c = static_cast<unsigned char>(*p);
-          const char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-          out.append(esc, sizeof esc);
-        } else {
-          out.append("\\ufffd");
-        }
-    }
-    run = ++p;
-  }
-  out.append(run, static_cast<std::size_t>(p - run));
-  out.push_back('"');
-}
+// Topic names and Kafka keys (arbitrary bytes) are written by the project's one escaper, and
+// the scanner below accepts exactly the UTF-8 that escaper lets through (Unicode table 3-7:
+// no overlong forms, surrogates or code points past U+10FFFF), so the output is always valid
+// UTF-8, hence valid JSON text. Where the escaper replaces an invalid byte with \ufffd, the
+// scanner rejects the event instead: an event is the producer's data, not ours to alter.
+using json::utf8_sequence_length;
 
 template <typename Int>
 void append_integer(Int value, std::string& out) {
@@ -571,7 +499,7 @@ class Rewriter {
   void append_field_value(Field field) {
     switch (field) {
       case kTopic:
-        append_json_string(meta_.topic, out_);
+        json::append_string(out_, meta_.topic);
         break;
       case kPartition:
         append_integer(meta_.partition, out_);
@@ -580,7 +508,7 @@ class Rewriter {
         append_integer(meta_.offset, out_);
         break;
       case kKey:
-        append_json_string(*meta_.key, out_);
+        json::append_string(out_, *meta_.key);
         break;
       default:
         break;

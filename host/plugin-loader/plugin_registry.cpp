@@ -6,6 +6,7 @@
 
 #include "config/config_error.h"
 #include "config/yaml_json.h"
+#include "plugin-loader/plugin_config.h"
 
 namespace eventstreams::plugin_loader {
 namespace {
@@ -118,6 +119,11 @@ std::vector<SurveyEntry> PluginRegistry::survey(const std::vector<std::string>& 
   return out;
 }
 
+const PluginLibrary* PluginRegistry::library(const std::string& name) const {
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? nullptr : it->second.get();
+}
+
 std::vector<std::string> PluginRegistry::names() const {
   std::vector<std::string> out;
   for (const auto& [name, lib] : by_name_) out.push_back(name);
@@ -157,11 +163,21 @@ LoadedPlugins PluginRegistry::instantiate(const config::AppConfig& config,
     return config::ConfigError("plugin '" + lib.name() + "' (" + lib.path() +
                                "): " + (error.empty() ? "factory failed" : error));
   };
+  // The plugin's table of keys is checked before its factory runs (plugin_config.h), so the
+  // config mistakes of every plugin with a table read alike.
+  const auto check = [&](const PluginLibrary& lib, const PluginContext& ctx) {
+    if (std::string problem = check_plugin_config(lib.descriptor(), ctx.config_json);
+        !problem.empty()) {
+      throw failed(lib, "plugins.config." + lib.name() + ": " + problem);
+    }
+  };
 
   {
     auto lib = find(config.plugins.source, PluginKind::kSource);
     std::string error;
-    auto factory = lib->descriptor().create_source(context(lib->name(), true), error);
+    const PluginContext ctx = context(lib->name(), true);
+    check(*lib, ctx);
+    auto factory = lib->descriptor().create_source(ctx, error);
     if (!factory) throw failed(*lib, error);
     out.source = PluginObject<SourceFactory>(lib, std::move(factory));
     out.source_name = lib->name();
@@ -169,7 +185,9 @@ LoadedPlugins PluginRegistry::instantiate(const config::AppConfig& config,
   for (const auto& name : config.plugins.encoders) {
     auto lib = find(name, PluginKind::kEncoder);
     std::string error;
-    auto factory = lib->descriptor().create_encoder(context(name, false), error);
+    const PluginContext ctx = context(name, false);
+    check(*lib, ctx);
+    auto factory = lib->descriptor().create_encoder(ctx, error);
     if (!factory) throw failed(*lib, error);
     out.encoders.emplace_back(lib, std::move(factory));
     out.encoder_names.push_back(name);
@@ -177,7 +195,9 @@ LoadedPlugins PluginRegistry::instantiate(const config::AppConfig& config,
   for (const auto& name : config.plugins.transforms) {
     auto lib = find(name, PluginKind::kTransform);
     std::string error;
-    auto factory = lib->descriptor().create_transform(context(name, false), error);
+    const PluginContext ctx = context(name, false);
+    check(*lib, ctx);
+    auto factory = lib->descriptor().create_transform(ctx, error);
     if (!factory) throw failed(*lib, error);
     out.transforms.emplace_back(lib, std::move(factory));
     out.transform_names.push_back(name);

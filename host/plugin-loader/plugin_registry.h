@@ -53,6 +53,8 @@ class PluginRegistry {
   LoadedPlugins instantiate(const config::AppConfig& config, HostServices& host) const;
 
   std::vector<std::string> names() const;
+  // The plugin of that name, or null (for --help-plugin).
+  const PluginLibrary* library(const std::string& name) const;
 
   // The JSON config text plugin `name` gets: its `plugins.config.<name>` map, plus the app's
   // `kafka:` map for the source. Throws ConfigError when that entry is not a map.

@@ -3,23 +3,50 @@
 #include <chrono>
 
 namespace eventstreams::services {
+namespace {
+
+// What a plugin gets when the registry cannot allocate (the only way it can fail): a metric
+// that works but is not exported, so the plugin never sees null.
+class SinkCounter final : public Counter {
+ public:
+  void add(std::uint64_t) noexcept override {}
+  std::uint64_t value() const noexcept override { return 0; }
+};
+class SinkGauge final : public Gauge {
+ public:
+  void set(std::int64_t) noexcept override {}
+  void add(std::int64_t) noexcept override {}
+  std::int64_t value() const noexcept override { return 0; }
+};
+
+}  // namespace
 
 void HostServicesImpl::log(LogLevel level, std::string_view message,
                            std::string_view fields_json) noexcept {
   logger_.log(level, message, fields_json);
 }
 
+void HostServicesImpl::log_fields(LogLevel level, std::string_view message,
+                                  std::span<const LogField> fields) noexcept {
+  logger_.log_fields(level, message, fields);
+}
+
 Counter* HostServicesImpl::counter(std::string_view name, std::string_view help,
-                                   std::string_view labels) noexcept {
+                                   std::span<const Label> labels) noexcept {
   try {
     return metrics_.counter(name, help, labels);
   } catch (...) {
-    // Only allocation can fail here; a plugin must still get a usable counter.
-    static class : public Counter {
-     public:
-      void add(std::uint64_t) noexcept override {}
-      std::uint64_t value() const noexcept override { return 0; }
-    } sink;
+    static SinkCounter sink;
+    return &sink;
+  }
+}
+
+Gauge* HostServicesImpl::gauge(std::string_view name, std::string_view help,
+                               std::span<const Label> labels) noexcept {
+  try {
+    return metrics_.gauge(name, help, labels);
+  } catch (...) {
+    static SinkGauge sink;
     return &sink;
   }
 }

@@ -15,8 +15,12 @@ class HostServicesImpl final : public HostServices {
 
   void log(LogLevel level, std::string_view message,
            std::string_view fields_json = {}) noexcept override;
+  void log_fields(LogLevel level, std::string_view message,
+                  std::span<const LogField> fields) noexcept override;
   Counter* counter(std::string_view name, std::string_view help,
-                   std::string_view labels = {}) noexcept override;
+                   std::span<const Label> labels = {}) noexcept override;
+  Gauge* gauge(std::string_view name, std::string_view help,
+               std::span<const Label> labels = {}) noexcept override;
   std::int64_t now_ms() const noexcept override;
 
   JsonLogger& logger() { return logger_; }

@@ -19,7 +19,8 @@ constexpr std::uint32_t kReadInterest = EPOLLIN | EPOLLRDHUP;
 
 }  // namespace
 
-ClientConnection::ClientConnection(EventLoop& loop, int fd, ClientInfo client, http::ConnectionSlot slot)
+ClientConnection::ClientConnection(EventLoop& loop, int fd, ClientInfo client,
+                                   http::ConnectionSlot slot)
     : loop_(loop), fd_(fd), client_(std::move(client)), slot_(std::move(slot)) {
   last_send_ms_ = loop_.now_ms();
   loop_.watch(fd_, kReadInterest, this);
@@ -80,7 +81,7 @@ void ClientConnection::flush() {
     return;
   }
   update_interest();
-  if (owner_ && pending_bytes_ <= drain_mark_) owner_->on_drained(*this);
+  if (owner_ && pending_bytes_ <= marks_.low) owner_->on_drained(*this);
 }
 
 void ClientConnection::update_interest() {

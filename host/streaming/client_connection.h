@@ -6,11 +6,13 @@
 // queued it has written it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <string>
 
+#include "pipeline/shared_chunk.h"
 #include "streaming/event_loop.h"
 #include "streaming/stream_plan.h"
 
@@ -29,7 +31,26 @@ class ConnectionOwner {
   ~ConnectionOwner() = default;
 };
 
-using SharedBytes = std::shared_ptr<const std::string>;
+using pipeline::SharedBytes;
+
+// Back-pressure, in one place: two marks of unsent bytes on each connection.
+// - Above `high`, the hub that feeds the connection reacts. A live hub drops it (the client
+//   resumes with its last id): one slow reader must not hold back a stream shared by many. A
+//   private hub pauses its reader instead: it serves this client alone, so it waits.
+// - Once a write leaves at most `low` unsent, the owner hears on_drained(), and a paused
+//   reader reads on. A low mark above zero lets it refill before the socket runs dry.
+struct Watermarks {
+  std::size_t high = SIZE_MAX;
+  std::size_t low = 0;
+
+  // A live client may have client_buffer_bytes unsent before it is dropped.
+  static Watermarks live(std::size_t client_buffer_bytes) { return {client_buffer_bytes, 0}; }
+  // A catch-up client's reader pauses at half of client_buffer_bytes unsent (plus at most one
+  // batch) and reads on at a quarter.
+  static Watermarks catch_up(std::size_t client_buffer_bytes) {
+    return {client_buffer_bytes / 2, client_buffer_bytes / 4};
+  }
+};
 
 class ClientConnection final : public IoWatcher {
  public:
@@ -38,9 +59,9 @@ class ClientConnection final : public IoWatcher {
   ~ClientConnection() override;
 
   void set_owner(ConnectionOwner* owner) { owner_ = owner; }
-  // The owner hears on_drained() once no more than `bytes` wait unsent (default 0). A mark
-  // above zero lets a producer refill before the socket runs dry.
-  void set_drain_mark(std::size_t bytes) { drain_mark_ = bytes; }
+  void set_watermarks(Watermarks marks) { marks_ = marks; }
+  bool above_high_watermark() const { return pending_bytes_ > marks_.high; }
+  bool at_or_below_low_watermark() const { return pending_bytes_ <= marks_.low; }
 
   // Queues bytes [offset, offset + length) of `buffer`.
   void enqueue(const SharedBytes& buffer, std::size_t offset, std::size_t length);
@@ -80,7 +101,7 @@ class ClientConnection final : public IoWatcher {
   ConnectionOwner* owner_ = nullptr;
   std::deque<Slice> queue_;
   std::size_t pending_bytes_ = 0;
-  std::size_t drain_mark_ = 0;
+  Watermarks marks_;
   std::uint64_t bytes_sent_ = 0;
   std::int64_t last_send_ms_ = 0;
   bool want_write_ = false;

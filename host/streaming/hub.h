@@ -1,4 +1,6 @@
-// A hub reads one source reader and feeds every client attached to it.
+// A hub reads one source reader and feeds every client attached to it: it keeps the reader,
+// the members and their back-pressure; the per-event work is the pipeline's (pipeline/:
+// rewrite and ids once per batch, then per group transforms and one encoding).
 //
 // A *live* hub reads the head of a topic set and is shared by every client that asked for
 // those topics without a start position: one Kafka consumer, one JSON rewrite and one
@@ -11,17 +13,20 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "eventstreams/encoder.h"
+#include "eventstreams/log_every.h"
 #include "eventstreams/source.h"
+#include "pipeline/batch_rewriter.h"
+#include "pipeline/group_encoder.h"
 #include "services/json_logger.h"
 #include "services/metrics_registry.h"
 #include "streaming/client_connection.h"
 #include "streaming/event_loop.h"
 #include "streaming/replay_ring.h"
-#include "streaming/resume_ids.h"
 #include "streaming/stream_plan.h"
 
 namespace eventstreams::streaming {
@@ -51,7 +56,7 @@ class Hub final : public IoWatcher,
   // (then no new client may join it).
   using EmptyCallback = std::function<void(Hub&)>;
 
-  Hub(EventLoop& loop, const HubEnvironment& env, std::string key, bool live,
+  Hub(EventLoop& loop, const HubEnvironment& env, HubKey key, bool live,
       std::unique_ptr<SourceReader> reader, const std::vector<PartitionStart>& starts,
       const std::string& cluster_id, EmptyCallback on_empty);
   ~Hub() override;
@@ -80,7 +85,9 @@ class Hub final : public IoWatcher,
   void promote_to_live(std::int64_t now_wall_ms);
   // True when this hub and `other` stand at the same offset on every partition, so clients
   // can move between them without loss or duplicate.
-  bool same_position(const Hub& other) const { return ids_.same_offsets(other.ids_); }
+  bool same_position(const Hub& other) const {
+    return rewriter_.ids().same_offsets(other.rewriter_.ids());
+  }
   // Moves every client (and its group) to `target`; this hub is left empty.
   void move_members_to(Hub& target);
 
@@ -91,8 +98,9 @@ class Hub final : public IoWatcher,
   // Clients attached now; readable from any thread (a placement hint, may be stale).
   std::size_t members() const { return members_.load(std::memory_order_relaxed); }
   bool live() const { return live_; }
-  bool failed() const { return failed_; }
-  const std::string& key() const { return key_; }
+  // Any thread: the engine reads it under its lock while placing clients (HTTP threads).
+  bool failed() const { return failed_.load(std::memory_order_acquire); }
+  const HubKey& key() const { return key_; }
 
   void on_io(std::uint32_t events) override;
   void on_drained(ClientConnection& c) override;
@@ -100,16 +108,8 @@ class Hub final : public IoWatcher,
 
  private:
   struct Group;
-  // One group's encoding of a batch as a chunk; `bytes` is null when it has no frame.
-  struct Chunk {
-    SharedBytes bytes;
-    std::size_t start = 0;
-    std::size_t length = 0;
-    std::size_t payload = 0;
-  };
   Group& group_for(StreamPlan& plan);
   void add_member(std::shared_ptr<ClientConnection> connection, Group& g);
-  Chunk encode(Group& g, const EventBatch& batch);
   void start_replay_ring();
   void pump();
   // pump() soon, from the loop (once, however often asked before it runs).
@@ -119,14 +119,16 @@ class Hub final : public IoWatcher,
   void process(EventBatch& raw);
   void deliver(Group& group, const EventBatch& batch);
   void fail(const SourceStatus& status);
-  void log_client(const char* message, const ClientConnection& c, const std::string& extra);
+  void log_client(const char* message, const ClientConnection& c, std::span<const LogField> extra);
+  // The back-pressure marks of this hub's clients: live or catch-up.
+  Watermarks watermarks() const;
 
   EventLoop& loop_;
   const HubEnvironment& env_;
-  const std::string key_;
+  const HubKey key_;
   bool live_;
   std::unique_ptr<SourceReader> reader_;
-  ResumeIds ids_;
+  pipeline::BatchRewriter rewriter_;
   EmptyCallback on_empty_;
   EmptyCallback on_caught_up_;
   bool caught_up_scheduled_ = false;
@@ -136,16 +138,15 @@ class Hub final : public IoWatcher,
   bool wants_ids_ = false;
   bool paused_ = false;
   bool pump_scheduled_ = false;
-  bool failed_ = false;
+  std::atomic<bool> failed_{false};  // written on the loop thread, read by placements
   bool watching_ = false;
 
   EventBatch raw_;         // what the reader fills; its topic table lives as long as the reader
   EventBatch normalized_;  // rewritten payloads and ids
   std::unique_ptr<ReplayRing> ring_;
-  std::vector<int> topic_slots_;                     // raw_.topics index -> ResumeIds slot
   std::vector<ClientConnection*> delivery_targets_;  // reused per delivery
   Counter* invalid_events_ = nullptr;
-  std::int64_t last_invalid_log_ms_ = 0;
+  LogEvery invalid_log_{1, 10'000};  // one warning per 10 s of invalid messages
   std::uint64_t invalid_since_log_ = 0;
 };
 

@@ -6,12 +6,75 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <charconv>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 
+#include "http/chunked.h"
+#include "streaming/start_plan.h"
+
 namespace eventstreams::streaming {
+namespace {
+
+std::string join(const std::vector<std::string>& items, char sep) {
+  std::string out;
+  for (const auto& s : items) {
+    if (!out.empty()) out += sep;
+    out += s;
+  }
+  return out;
+}
+
+// Blocking: the socket from the HTTP server is still in blocking mode, with a send timeout.
+bool send_all(int fd, std::string_view bytes) {
+  std::size_t sent = 0;
+  while (sent < bytes.size()) {
+    const ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    sent += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+// What a Ticket carries from open() to start(): the plan (null for HEAD), the place it holds
+// on a live hub, the bytes that follow the head.
+struct Ticket::State {
+  StreamEngine* engine = nullptr;
+  std::unique_ptr<StreamPlan> plan;
+  StreamEngine::Reservation reservation;
+  std::string preamble_chunk;
+  std::string truncated;
+};
+
+Ticket::Ticket(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Ticket::Ticket(Ticket&&) noexcept = default;
+Ticket& Ticket::operator=(Ticket&&) noexcept = default;
+Ticket::~Ticket() = default;
+
+const std::string& Ticket::truncated() const {
+  return state_->truncated;
+}
+
+bool Ticket::start(int fd, std::string_view head) && {
+  std::unique_ptr<State> state = std::move(state_);
+  // The head goes out blocking, bounded: a client that does not read it costs a pool thread
+  // for at most this long.
+  timeval timeout{10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  std::string bytes(head);
+  if (state->plan) bytes += state->preamble_chunk;
+  const bool sent = send_all(fd, bytes);
+  if (!sent || !state->plan) {
+    ::close(fd);  // HEAD ends here; a client gone takes its plan and reservation with it
+    return sent;
+  }
+  state->engine->attach(std::move(state->plan), fd, std::move(state->reservation));
+  return true;
+}
 
 StreamEngine::Reservation& StreamEngine::Reservation::operator=(Reservation&& o) noexcept {
   if (this != &o) {
@@ -33,9 +96,10 @@ void StreamEngine::Reservation::release() {
   }
 }
 
-StreamEngine::StreamEngine(const EngineOptions& options, std::vector<EncoderEntry> encoders,
-                           services::JsonLogger& logger, services::MetricsRegistry& metrics)
-    : options_(options) {
+StreamEngine::StreamEngine(const EngineOptions& options, SourceFactory& source,
+                           std::vector<EncoderEntry> encoders, services::JsonLogger& logger,
+                           services::MetricsRegistry& metrics)
+    : options_(options), source_(source) {
   env_.encoders = std::move(encoders);
   env_.logger = &logger;
   env_.metrics = &metrics;
@@ -93,43 +157,88 @@ void StreamEngine::stop() {
   }
 }
 
-// Hub keys are "<topics>#<loop>": Kafka topic names cannot contain '#'.
-std::string StreamEngine::shard_key(const std::string& topics_key, std::size_t loop) {
-  return topics_key + "#" + std::to_string(loop);
-}
-
-StreamEngine::LoopState& StreamEngine::loop_for_key(const std::string& key) {
-  const std::size_t hash = key.rfind('#');
-  if (hash != std::string::npos) {
-    std::size_t loop = 0;
-    const char* first = key.data() + hash + 1;
-    const char* last = key.data() + key.size();
-    if (auto [ptr, ec] = std::from_chars(first, last, loop);
-        ec == std::errc() && ptr == last && loop < loops_.size()) {
-      return *loops_[loop];
-    }
-  }
-  return *loops_[std::hash<std::string>{}(key) % loops_.size()];
-}
-
 std::int64_t StreamEngine::wall_clock_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
-std::string StreamEngine::place(const std::string& topics_key, bool live,
-                                Reservation& reservation) {
+Expected<Ticket, Problem> StreamEngine::open(StreamRequest request) {
+  const int timeout = options_.start_timeout_ms;
+  std::vector<TopicPartitions> layout;
+  if (auto s = source_.describe(request.topics, layout, timeout); !s.ok()) {
+    return unexpected(source_problem(s));
+  }
+  // Known once metadata arrived, which describe() just made sure of.
+  const std::string cluster = source_.cluster_id();
+  auto specs = start_specs(cluster, request.since, request.last_event_id, layout);
+  if (!specs) return unexpected(std::move(specs.error()));
+
+  auto state = std::make_unique<Ticket::State>();
+  state->engine = this;
+  auto plan = std::make_unique<StreamPlan>();
+  plan->topics = std::move(request.topics);
+  plan->live = !request.since && request.last_event_id.empty();
+  plan->cluster_id = cluster;
+  plan->encoder_index = request.encoder_index;
+  plan->group_key = std::move(request.group_key);
+  plan->transforms = std::move(request.transforms);
+  plan->client = std::move(request.client);
+  plan->slot = std::move(request.slot);
+  const bool head_only = request.head_only;
+  const std::string topics = join(plan->topics, ',');
+  Reservation& reservation = state->reservation;
+  plan->hub_key = place(topics, plan->live, reservation);
+
+  const std::int64_t now = wall_clock_ms();
+  // An EventSource reconnect to this cluster, a little behind a live hub: its recent events
+  // serve it, without a reader of its own and without asking Kafka where it starts.
+  if (!reservation && !plan->live && !head_only) {
+    if (auto starts = exact_starts(*specs, now)) {
+      if (auto key = place_resume(topics, *starts, reservation)) {
+        plan->hub_key = std::move(*key);
+        plan->partitions = std::move(*starts);
+      }
+    }
+  }
+  if (!reservation) {
+    std::vector<StartPosition> positions;
+    if (auto s = source_.resolve(*specs, positions, timeout); !s.ok()) {
+      return unexpected(source_problem(s));
+    }
+    state->truncated = truncated_partitions(positions);
+    plan->partitions = resolved_starts(*specs, positions, now);
+    if (!head_only) {
+      // Resuming from a time (since, or an id from another cluster) a little behind a live
+      // hub: its recent events serve it too. Otherwise a reader from the positions.
+      std::optional<HubKey> replay;
+      if (!plan->live) replay = place_resume(topics, plan->partitions, reservation);
+      if (replay) {
+        plan->hub_key = std::move(*replay);
+      } else if (auto s = source_.open(positions, plan->reader); !s.ok()) {
+        return unexpected(source_problem(s));
+      }
+    }
+  }
+  if (!head_only) {
+    const std::string preamble = env_.encoders[plan->encoder_index].factory->preamble();
+    if (!preamble.empty()) state->preamble_chunk = http::make_chunk(preamble);
+    state->plan = std::move(plan);
+  }
+  return Ticket(std::move(state));
+}
+
+HubKey StreamEngine::place(const std::string& topics, bool live, Reservation& reservation) {
   reservation.release();  // before the lock: releasing takes it
   std::lock_guard lock(live_mutex_);
   // The least loaded live hub of the topic set, and the first loop without one.
-  std::string best_key;
+  std::optional<HubKey> best;
   std::size_t best_load = SIZE_MAX;
   std::size_t free_loop = SIZE_MAX;
-  const std::size_t first = std::hash<std::string>{}(topics_key) % loops_.size();
+  const std::size_t first = std::hash<std::string>{}(topics) % loops_.size();
   for (std::size_t n = 0; n < loops_.size(); ++n) {
     const std::size_t loop = (first + n) % loops_.size();
-    std::string key = shard_key(topics_key, loop);
+    HubKey key{topics, loop};
     auto it = live_.find(key);
     if (it == live_.end() || !it->second.hub || it->second.hub->failed()) {
       if (free_loop == SIZE_MAX) free_loop = loop;
@@ -139,19 +248,19 @@ std::string StreamEngine::place(const std::string& topics_key, bool live,
         it->second.hub->members() + static_cast<std::size_t>(it->second.pending);
     if (load < best_load) {
       best_load = load;
-      best_key = std::move(key);
+      best = std::move(key);
     }
   }
-  if (best_key.empty()) return shard_key(topics_key, free_loop);
-  if (!live) return best_key;
+  if (!best) return HubKey{topics, free_loop};
+  if (!live) return *best;
   if (best_load >= options_.live_hub_clients && free_loop != SIZE_MAX) {
-    return shard_key(topics_key, free_loop);
+    return HubKey{topics, free_loop};
   }
-  reserve(best_key, reservation);
-  return best_key;
+  reserve(*best, reservation);
+  return *best;
 }
 
-bool StreamEngine::reserve(const std::string& key, Reservation& reservation) {
+bool StreamEngine::reserve(const HubKey& key, Reservation& reservation) {
   auto it = live_.find(key);
   if (it == live_.end() || !it->second.hub) return false;
   ++it->second.pending;
@@ -160,14 +269,14 @@ bool StreamEngine::reserve(const std::string& key, Reservation& reservation) {
   return true;
 }
 
-std::string StreamEngine::place_resume(const std::string& topics_key,
-                                       std::vector<PartitionStart>& starts,
-                                       Reservation& reservation) {
+std::optional<HubKey> StreamEngine::place_resume(const std::string& topics,
+                                                 std::vector<PartitionStart>& starts,
+                                                 Reservation& reservation) {
   reservation.release();  // before the lock: releasing takes it
-  if (options_.live_replay_bytes == 0) return {};
+  if (options_.live_replay_bytes == 0) return std::nullopt;
   std::lock_guard lock(live_mutex_);
   for (std::size_t loop = 0; loop < loops_.size(); ++loop) {
-    std::string key = shard_key(topics_key, loop);
+    HubKey key{topics, loop};
     auto it = live_.find(key);
     if (it == live_.end() || !it->second.hub || it->second.hub->failed()) continue;
     ReplayRing* ring = it->second.hub->replay_ring();
@@ -182,7 +291,7 @@ std::string StreamEngine::place_resume(const std::string& topics_key,
       return key;
     }
   }
-  return {};
+  return std::nullopt;
 }
 
 void StreamEngine::release_reservation(Reservation& reservation) {
@@ -190,14 +299,21 @@ void StreamEngine::release_reservation(Reservation& reservation) {
   if (auto hub = reservation.replay_hub_.lock()) hub->replay_ring()->unpin(reservation.replay_pin_);
   auto it = live_.find(reservation.key_);
   if (it == live_.end()) return;
-  if (--it->second.pending == 0) {
-    // The hub may have emptied while the reservation held it: let its loop decide.
-    LoopState* state = it->second.state;
-    std::weak_ptr<Hub> weak = it->second.hub;
-    state->loop->post([this, state, weak] {
-      if (auto hub = weak.lock(); hub && hub->empty()) on_hub_empty(*state, *hub);
-    });
+  if (--it->second.pending > 0) return;
+  // The hub may have emptied while the reservation held it: its loop decides, at once when
+  // this is its thread (a client just attached), else soon (a ticket dropped unused).
+  LoopState* state = it->second.state;
+  std::weak_ptr<Hub> weak = it->second.hub;
+  if (state->loop->in_loop_thread()) {
+    // After the lock: the hub-empty path takes it.
+    state->loop->defer([this, state, weak] { on_reservations_released(*state, weak); });
+  } else {
+    state->loop->post([this, state, weak] { on_reservations_released(*state, weak); });
   }
+}
+
+void StreamEngine::on_reservations_released(LoopState& state, const std::weak_ptr<Hub>& weak) {
+  if (auto hub = weak.lock(); hub && hub->empty()) on_hub_empty(state, *hub);
 }
 
 std::size_t StreamEngine::live_hubs() const {
@@ -205,16 +321,20 @@ std::size_t StreamEngine::live_hubs() const {
   return live_.size();
 }
 
-void StreamEngine::attach(StreamPlan plan, int fd, Reservation reservation) {
+void StreamEngine::attach(std::unique_ptr<StreamPlan> plan, int fd, Reservation reservation) {
   // Sockets from the HTTP server are blocking; the loop needs them non-blocking, and events
-  // must not wait for Nagle's algorithm.
-  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  // must not wait for Nagle's algorithm (a socket pair in tests has no TCP: no matter).
+  if (const int flags = fcntl(fd, F_GETFL);
+      flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+    ::close(fd);
+    return;
+  }
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   // The key names the loop: a catch-up client and the live hub it will join share it, so the
   // move happens within one thread.
-  LoopState& state = loop_for_key(plan.hub_key);
-  auto shared_plan = std::make_shared<StreamPlan>(std::move(plan));
+  LoopState& state = *loops_[plan->hub_key.loop % loops_.size()];
+  std::shared_ptr<StreamPlan> shared_plan = std::move(plan);
   auto shared_res = std::make_shared<Reservation>(std::move(reservation));
   state.loop->post([this, &state, shared_plan, fd, shared_res] {
     attach_on_loop(state, *shared_plan, fd, *shared_res);

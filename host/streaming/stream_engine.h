@@ -1,21 +1,29 @@
 // The streaming engine: event loops that own client sockets once their headers are sent,
 // and the hubs that feed them (SPEC 2, 6; issue 4's scale design).
 //
-// HTTP handler threads validate a request, resolve where it starts, send the headers and
-// hand the socket over with attach(); from then on no pool thread serves the client.
+// One way in. An HTTP handler thread calls open() with the validated request; the engine
+// decides how it is served (a live hub, a replay of a live hub's recent events, or a reader
+// of its own) and answers with a Ticket, or with the problem that refuses it. The handler then
+// calls Ticket::start() with the socket: the head and preamble go out, and from then on an
+// event loop serves the client and no pool thread does.
 #pragma once
 
 #include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "common/expected.h"
+#include "common/problem.h"
+#include "eventstreams/source.h"
 #include "streaming/event_loop.h"
 #include "streaming/hub.h"
 #include "streaming/stream_plan.h"
+#include "streaming/stream_request.h"
 
 namespace eventstreams::streaming {
 
@@ -37,19 +45,53 @@ struct EngineOptions {
   // of its own. 0 turns it off. A client is served so only when what it lacks is at most
   // half of client_buffer_bytes.
   std::size_t live_replay_bytes = 4 << 20;
+  // Bound on the source's look-ups (layout, start positions) before the headers.
+  int start_timeout_ms = 10000;
+};
+
+class StreamEngine;
+
+// A request the engine will serve. Moved, not copied; dropping it unused gives everything it
+// holds back (a reader, a place on a live hub, the client's connection slot).
+class Ticket {
+ public:
+  Ticket(Ticket&&) noexcept;
+  Ticket& operator=(Ticket&&) noexcept;
+  ~Ticket();
+
+  // "topic/partition,..." of the partitions whose requested start lay before the oldest
+  // retained event (the X-Replay-Truncated header); "" when none.
+  const std::string& truncated() const;
+
+  // HTTP thread: writes `head` and the encoder's preamble (as a chunk) on `fd`, blocking for
+  // at most the send timeout, then hands the socket to an event loop (HEAD: closes it).
+  // Takes `fd` whatever happens; false when the client was gone before its head was out.
+  bool start(int fd, std::string_view head) &&;
+
+ private:
+  friend class StreamEngine;
+  struct State;
+  explicit Ticket(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
 };
 
 class StreamEngine {
  public:
-  StreamEngine(const EngineOptions& options, std::vector<EncoderEntry> encoders,
-               services::JsonLogger& logger, services::MetricsRegistry& metrics);
+  StreamEngine(const EngineOptions& options, SourceFactory& source,
+               std::vector<EncoderEntry> encoders, services::JsonLogger& logger,
+               services::MetricsRegistry& metrics);
   ~StreamEngine();
 
   void start();
   // Ends every stream cleanly, destroys every hub (and so every reader), stops the loops.
   void stop();
 
-  // A promise to join an existing live hub: while held, the hub is not torn down.
+  // From a handler thread: how the request will be served, or why it cannot be (SPEC 4:
+  // a topic or partition that does not exist, the source failing or timing out).
+  Expected<Ticket, Problem> open(StreamRequest request);
+
+  // A promise to join an existing live hub: while held, the hub is not torn down. Held by a
+  // Ticket until its client is attached on the hub's loop.
   class Reservation {
    public:
     Reservation() = default;
@@ -63,42 +105,22 @@ class StreamEngine {
     Reservation& operator=(Reservation&& o) noexcept;
     ~Reservation() { release(); }
     explicit operator bool() const { return engine_ != nullptr; }
-    // Set by place_resume(): the hub whose replay ring holds what the client lacks.
-    bool replays() const { return engine_ != nullptr && !replay_hub_.expired(); }
     void release();
 
    private:
     friend class StreamEngine;
     StreamEngine* engine_ = nullptr;
-    std::string key_;
-    std::weak_ptr<Hub> replay_hub_;  // with the pin of its ring
+    HubKey key_;
+    std::weak_ptr<Hub> replay_hub_;  // set with a pin when the hub's replay ring serves it
     std::uint64_t replay_pin_ = 0;
   };
-
-  // From a handler thread: the hub key (topic set and event loop) of a new client of the
-  // topic set `topics_key`. A live client is given the least loaded live hub of the topic
-  // set and a reservation on it, so the plan needs no reader of its own; it gets no
-  // reservation when there is no live hub yet, or when all have live_hub_clients members
-  // and a loop has none (the key then names that loop and the client's reader starts a live
-  // hub there). A catch-up client goes where it will join a live hub once at the head.
-  std::string place(const std::string& topics_key, bool live, Reservation& reservation);
-
-  // From a handler thread, for a client resuming from `starts` (every partition of its
-  // topics; ReplayRing::kAtHead for "the end"): the key of a live hub of `topics_key` whose
-  // replay ring holds every event the client lacks, with a reservation that pins them, and
-  // the kAtHead entries set to that hub's position; "" (and no reservation) when none does
-  // and the client needs a reader of its own.
-  std::string place_resume(const std::string& topics_key, std::vector<PartitionStart>& starts,
-                           Reservation& reservation);
-
-  // From a handler thread: `fd` is the client's socket (headers sent), owned from now on.
-  void attach(StreamPlan plan, int fd, Reservation reservation);
 
   // Hubs running now (live, private): for metrics and tests.
   std::size_t live_hubs() const;
   std::size_t private_hubs() const { return private_hub_count_.load(); }
 
  private:
+  friend class Ticket;  // start() attaches the client
   struct LoopState {
     std::unique_ptr<EventLoop> loop;
     std::unordered_map<Hub*, std::shared_ptr<Hub>> hubs;
@@ -109,13 +131,28 @@ class StreamEngine {
     int pending = 0;
   };
 
-  LoopState& loop_for_key(const std::string& key);
-  static std::string shard_key(const std::string& topics_key, std::size_t loop);
+  // The hub key of a new client of the topic set `topics`. A live client is given the least
+  // loaded live hub of the topic set and a reservation on it, so the plan needs no reader of
+  // its own; it gets no reservation when there is no live hub yet, or when all have
+  // live_hub_clients members and a loop has none (the key then names that loop and the
+  // client's reader starts a live hub there). A catch-up client goes where it will join a
+  // live hub once at the head.
+  HubKey place(const std::string& topics, bool live, Reservation& reservation);
+  // For a client resuming from `starts` (every partition of its topics; ReplayRing::kAtHead
+  // for "the end"): the key of a live hub whose replay ring holds every event the client
+  // lacks, with a reservation that pins them, and the kAtHead entries set to that hub's
+  // position; nothing (and no reservation) when none does.
+  std::optional<HubKey> place_resume(const std::string& topics, std::vector<PartitionStart>& starts,
+                                     Reservation& reservation);
   // With live_mutex_ held and `reservation` empty.
-  bool reserve(const std::string& key, Reservation& reservation);
+  bool reserve(const HubKey& key, Reservation& reservation);
+  // HTTP thread, from Ticket::start(): `fd` (headers sent) is the client's socket, owned now.
+  void attach(std::unique_ptr<StreamPlan> plan, int fd, Reservation reservation);
   static std::int64_t wall_clock_ms();
   void on_caught_up(LoopState& state, Hub& hub);
   void attach_on_loop(LoopState& state, StreamPlan& plan, int fd, Reservation& reservation);
+  // Loop thread: a live hub's last reservation went; it may have emptied meanwhile.
+  void on_reservations_released(LoopState& state, const std::weak_ptr<Hub>& hub);
   // `linger_over`: called by the timer for a live hub that stayed empty for its linger.
   void on_hub_empty(LoopState& state, Hub& hub, bool linger_over = false);
   // Loop thread: ends the live hubs of `state` that stayed empty for live_hub_linger_ms.
@@ -123,10 +160,11 @@ class StreamEngine {
   void release_reservation(Reservation& reservation);
 
   EngineOptions options_;
+  SourceFactory& source_;
   HubEnvironment env_;
   std::vector<std::unique_ptr<LoopState>> loops_;
   mutable std::mutex live_mutex_;
-  std::map<std::string, LiveEntry> live_;
+  std::map<HubKey, LiveEntry> live_;
   std::atomic<std::size_t> private_hub_count_{0};
   Counter* replayed_resumes_ = nullptr;
   bool stopped_ = false;

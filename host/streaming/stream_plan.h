@@ -1,5 +1,5 @@
-// What the HTTP layer hands the streaming engine once a request is validated and every
-// partition's start is known: the plan of one client's stream.
+// The engine's plan of one client's stream, made by StreamEngine::open() once every
+// partition's start is known, and carried to the event loop that serves it.
 #pragma once
 
 #include <cstdint>
@@ -12,16 +12,12 @@
 #include "eventstreams/source.h"
 #include "eventstreams/transform.h"
 #include "http/connection_limiter.h"
+#include "pipeline/partition_start.h"
+#include "streaming/hub_key.h"
 
 namespace eventstreams::streaming {
 
-// Where one partition starts, and what its resume id says before it delivers an event.
-struct PartitionStart {
-  std::string topic;
-  std::int32_t partition = 0;
-  std::int64_t offset = 0;                // the next offset to read
-  std::optional<std::int64_t> timestamp;  // the time it started from, when known
-};
+using pipeline::PartitionStart;
 
 struct ClientInfo {
   std::string request_id;
@@ -36,8 +32,8 @@ struct StreamPlan {
   std::vector<std::string> topics;
   // True when every partition starts at the live head: the client may share a hub.
   bool live = false;
-  // Key of the hub this plan may share (the topic set); set for live plans.
-  std::string hub_key;
+  // The hub it joins, or the one its reader starts (and the loop of both).
+  HubKey hub_key;
   // Sorted by (topic, partition). Empty for a live plan joining an existing hub.
   std::vector<PartitionStart> partitions;
   // The marker of the cluster the reader reads, for exact-resume ids ("" when unknown).

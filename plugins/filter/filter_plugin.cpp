@@ -4,17 +4,23 @@
 #include <utility>
 
 #include "eventstreams/guarded_create.h"
-#include "plugin_common/config_json.h"
+#include "plugin_common/config_table.h"
 
 namespace eventstreams::filter {
+
+constexpr ConfigKey kConfigKeys[] = {
+    {"drop_canary", ConfigType::kBoolean, "false",
+     "drop events whose meta.domain is \"canary\" for every client"},
+    {"reserved_parameters", ConfigType::kStringList, "[]",
+     "query parameters that are never filters, besides the built-in ones (README.md)"},
+};
+const ConfigTable kConfigTable = config_table(kConfigKeys);
+
 namespace {
 
-using plugin_common::describe;
 using plugin_common::NumberWording;
-using plugin_common::parse_config_object;
 
 constexpr std::string_view kErrorPrefix = "filter config: ";
-constexpr std::string_view kKnownKeys = "drop_canary, reserved_parameters";
 constexpr std::string_view kCounterHelp = "Events a transform of the filter plugin dropped";
 
 std::string error_text(std::string_view detail) {
@@ -24,45 +30,22 @@ std::string error_text(std::string_view detail) {
 }  // namespace
 
 std::optional<FilterConfig> parse_config(std::string_view config_json, std::string& error) {
-  FilterConfig config;
-  rapidjson::Document doc;
-  if (!parse_config_object(config_json, kErrorPrefix, NumberWording::kKind, doc, error)) {
+  plugin_common::ConfigValues values;
+  if (!plugin_common::load_config(config_json, kConfigTable, kErrorPrefix, NumberWording::kKind,
+                                  values, error)) {
     return std::nullopt;
   }
-  if (doc.IsNull()) return config;
-  // Indexed rather than a range-for: RapidJSON 1.1's iterator comparison is ambiguous in C++20
-  // (clang -Wambiguous-reversed-operator).
-  const auto members = doc.MemberBegin();
-  for (rapidjson::SizeType i = 0; i < doc.MemberCount(); ++i) {
-    const auto& member = members[i];
-    const std::string key(member.name.GetString(), member.name.GetStringLength());
-    const rapidjson::Value& value = member.value;
-    if (key == "drop_canary") {
-      if (!value.IsBool()) {
-        error = error_text("\"drop_canary\" must be a boolean, got " + describe(value));
-        return std::nullopt;
-      }
-      config.drop_canary = value.GetBool();
-    } else if (key == "reserved_parameters") {
-      if (!value.IsArray()) {
-        error = error_text("\"reserved_parameters\" must be an array of strings, got " +
-                           describe(value));
-        return std::nullopt;
-      }
-      for (rapidjson::SizeType k = 0; k < value.Size(); ++k) {
-        const rapidjson::Value& name = value[k];
-        if (!name.IsString() || name.GetStringLength() == 0) {
-          error = error_text("\"reserved_parameters\" must hold non-empty strings, got " +
-                             (name.IsString() ? std::string("an empty string") : describe(name)));
-          return std::nullopt;
-        }
-        config.reserved.emplace(name.GetString(), name.GetStringLength());
-      }
-    } else {
+  FilterConfig config;
+  config.drop_canary = values.get("drop_canary").GetBool();
+  const rapidjson::Value& reserved = values.get("reserved_parameters");
+  for (rapidjson::SizeType k = 0; k < reserved.Size(); ++k) {
+    const rapidjson::Value& name = reserved[k];
+    if (name.GetStringLength() == 0) {
       error =
-          error_text("unknown key \"" + key + "\" (known keys: " + std::string(kKnownKeys) + ")");
+          error_text("\"reserved_parameters\" must hold non-empty strings, got an empty string");
       return std::nullopt;
     }
+    config.reserved.emplace(name.GetString(), name.GetStringLength());
   }
   return config;
 }
@@ -90,9 +73,12 @@ void FilterTransform::apply(EventBatch& batch) noexcept {
 FilterTransformFactory::FilterTransformFactory(FilterConfig config, HostServices* host)
     : config_(std::move(config)) {
   if (host != nullptr) {
-    filtered_ = host->counter(kCounterName, kCounterHelp, "reason=\"filter\"");
-    if (config_.drop_canary)
-      canary_ = host->counter(kCounterName, kCounterHelp, "reason=\"canary\"");
+    const Label filter[] = {{"reason", "filter"}};
+    filtered_ = host->counter(kCounterName, kCounterHelp, filter);
+    if (config_.drop_canary) {
+      const Label canary[] = {{"reason", "canary"}};
+      canary_ = host->counter(kCounterName, kCounterHelp, canary);
+    }
   }
 }
 

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "eventstreams/abi.h"
+#include "eventstreams/config_keys.h"
 #include "eventstreams/host_services.h"
 #include "eventstreams/transform.h"
 #include "filter_expression.h"
@@ -22,6 +23,9 @@ struct FilterConfig {
   // Names that are never filters: the defaults plus `reserved_parameters` from the config.
   std::set<std::string, std::less<>> reserved = default_reserved_names();
 };
+
+// The plugin's config keys (exported in its descriptor; parse_config reads by them).
+extern const ConfigTable kConfigTable;
 
 // Parses the plugin configuration (a JSON object text; "" and "null" mean defaults).
 // Returns nullopt and sets `error` on unknown keys, wrong types or malformed JSON.

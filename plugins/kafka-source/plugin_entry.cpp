@@ -4,6 +4,7 @@
 
 #include "eventstreams/abi.h"
 #include "eventstreams/source.h"
+#include "kafka_config.h"
 #include "kafka_source_factory.h"
 
 #ifndef ES_KAFKA_SOURCE_VERSION
@@ -19,5 +20,6 @@ std::unique_ptr<eventstreams::SourceFactory> create_kafka_source(
 
 }  // namespace
 
-EVENTSTREAMS_EXPORT_PLUGIN(kSource, "kafka", ES_KAFKA_SOURCE_VERSION, &create_kafka_source, nullptr,
-                           nullptr);
+EVENTSTREAMS_EXPORT_PLUGIN_WITH_CONFIG(kSource, "kafka", ES_KAFKA_SOURCE_VERSION,
+                                       &create_kafka_source, nullptr, nullptr,
+                                       &eventstreams::kafka::kConfigTable);

@@ -4,15 +4,12 @@
 #include <cstring>
 
 #include "eventstreams/guarded_create.h"
-#include "plugin_common/config_json.h"
+#include "plugin_common/config_table.h"
 
 namespace eventstreams::ndjson {
 namespace {
 
 using plugin_common::NumberWording;
-using plugin_common::parse_config_object;
-using plugin_common::quoted;
-using plugin_common::text_of;
 
 constexpr std::string_view kErrorPrefix = "ndjson encoder config: ";
 
@@ -30,15 +27,13 @@ void make_room(Container& v, std::size_t extra) {
 
 }  // namespace
 
+// No keys: the encoder takes no settings, and the host says so for any key given.
+const ConfigTable kConfigTable{nullptr, 0};
+
 std::optional<NdjsonConfig> parse_config(std::string_view config_json, std::string& error) {
-  rapidjson::Document doc;
-  if (!parse_config_object(config_json, kErrorPrefix, NumberWording::kKind, doc, error)) {
-    return std::nullopt;
-  }
-  if (doc.IsNull()) return NdjsonConfig{};
-  if (doc.MemberCount() > 0) {
-    error = std::string(kErrorPrefix) + "unknown key " + quoted(text_of(doc.MemberBegin()->name)) +
-            " (the ndjson encoder takes no settings)";
+  plugin_common::ConfigValues values;
+  if (!plugin_common::load_config(config_json, kConfigTable, kErrorPrefix, NumberWording::kKind,
+                                  values, error)) {
     return std::nullopt;
   }
   return NdjsonConfig{};

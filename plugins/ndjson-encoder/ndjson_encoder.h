@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "eventstreams/abi.h"
+#include "eventstreams/config_keys.h"
 #include "eventstreams/encoder.h"
 #include "eventstreams/event_batch.h"
 
@@ -25,6 +26,9 @@ namespace eventstreams::ndjson {
 
 // The encoder has no settings; the config must be empty ("", "null" or "{}").
 struct NdjsonConfig {};
+
+// The plugin's config keys: none (exported in its descriptor).
+extern const ConfigTable kConfigTable;
 
 std::optional<NdjsonConfig> parse_config(std::string_view config_json, std::string& error);
 

@@ -15,4 +15,5 @@ std::unique_ptr<eventstreams::EncoderFactory> create(const eventstreams::PluginC
 
 }  // namespace
 
-EVENTSTREAMS_EXPORT_PLUGIN(kEncoder, "ndjson", "1.0", nullptr, nullptr, &create);
+EVENTSTREAMS_EXPORT_PLUGIN_WITH_CONFIG(kEncoder, "ndjson", "1.0", nullptr, nullptr, &create,
+                                       &eventstreams::ndjson::kConfigTable);

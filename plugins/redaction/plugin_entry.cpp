@@ -15,4 +15,5 @@ std::unique_ptr<eventstreams::TransformFactory> create(const eventstreams::Plugi
 
 }  // namespace
 
-EVENTSTREAMS_EXPORT_PLUGIN(kTransform, "redaction", "1.0", nullptr, &create, nullptr);
+EVENTSTREAMS_EXPORT_PLUGIN_WITH_CONFIG(kTransform, "redaction", "1.0", nullptr, &create, nullptr,
+                                       &eventstreams::redaction::kConfigTable);

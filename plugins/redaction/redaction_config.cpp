@@ -2,21 +2,38 @@
 
 #include <algorithm>
 
-#include "plugin_common/config_json.h"
+#include "plugin_common/config_table.h"
 #include "title.h"
 
 namespace eventstreams::redaction {
+
+constexpr ConfigKey kConfigKeys[] = {
+    {"mediawiki_redacted_pages", ConfigType::kMap, "{}",
+     "map of meta.domain to the list of page titles whose events are redacted"},
+    {"rules", ConfigType::kList, nullptr,
+     "which fields to redact in which stream: a list of {stream, title_paths, remove, empty}; "
+     "unset: Wikimedia's rules (README.md)"},
+    {"max_log_lines_per_second", ConfigType::kUnsigned, "10",
+     "log lines about redactions per second (all are counted in metrics)"},
+};
+const ConfigTable kConfigTable = config_table(kConfigKeys);
+
 namespace {
 
 constexpr std::string_view kErrorPrefix = "redaction config: ";
-constexpr std::string_view kKnownKeys = "mediawiki_redacted_pages, rules, max_log_lines_per_second";
-constexpr std::string_view kKnownRuleKeys = "stream, title_paths, remove, empty";
+
+// The keys of one entry of `rules` (checked by parse_rule; in this table for the messages).
+constexpr ConfigKey kRuleKeys[] = {
+    {"stream", ConfigType::kString, nullptr, "meta.stream the rule applies to; unset: any"},
+    {"title_paths", ConfigType::kStringList, nullptr, "dotted paths to the page title"},
+    {"remove", ConfigType::kStringList, "[]", "dotted paths of fields to remove"},
+    {"empty", ConfigType::kStringList, "[]", "dotted paths of fields to replace with {}"},
+};
+constexpr ConfigTable kRuleTable = config_table(kRuleKeys);
 
 using plugin_common::NumberWording;
-using plugin_common::parse_config_object;
 using plugin_common::quoted;
 using plugin_common::text_of;
-using plugin_common::unknown_key;
 using Value = rapidjson::Value;
 
 // Config errors name a number's value: "got the number -1".
@@ -76,7 +93,7 @@ Rule parse_rule(const Value& v, const std::string& where) {
     } else if (key == "empty") {
       rule.empty = parse_paths(value, here, false);
     } else {
-      fail(where + ": " + unknown_key(key, kKnownRuleKeys));
+      fail(where + ": " + plugin_common::unknown_config_key(key, kRuleTable));
     }
   }
   if (!has_titles) fail(where + ".title_paths is required");
@@ -102,12 +119,10 @@ std::string title_text(const Value& v, const Value& raw, const std::string& wher
        (v.IsNull() ? " (quote a page called \"null\")" : ""));
 }
 
+// `v` is a map or null (checked against the table); `raw` the same with numbers as text.
 void parse_pages(const Value& v, const Value& raw, RedactionConfig& config) {
   const std::string where = "mediawiki_redacted_pages";
   if (v.IsNull()) return;
-  if (!v.IsObject()) {
-    fail(where + " must be a map of domain to list of titles, got " + describe(v));
-  }
   std::string normalised;
   const auto members = v.MemberBegin();
   const auto raw_members = raw.MemberBegin();
@@ -179,37 +194,24 @@ std::optional<RedactionConfig> parse_config(std::string_view config_json, std::s
   try {
     RedactionConfig config;
     config.rules = default_rules();
-    rapidjson::Document doc;
-    if (!parse_config_object(config_json, kErrorPrefix, kNumbers, doc, error)) return std::nullopt;
-    if (doc.IsNull()) return config;
-    // The same text with numbers kept as their text, for titles such as 404 or 1.50.
-    rapidjson::Document raw;
-    raw.Parse<rapidjson::kParseNumbersAsStringsFlag>(config_json.data(), config_json.size());
-
-    // Indexed rather than a range-for: RapidJSON 1.1's iterator comparison is ambiguous in
-    // C++20 (clang -Wambiguous-reversed-operator).
-    const auto members = doc.MemberBegin();
-    const auto raw_members = raw.MemberBegin();
-    for (rapidjson::SizeType i = 0; i < doc.MemberCount(); ++i) {
-      const std::string_view key = text_of(members[i].name);
-      const Value& value = members[i].value;
-      if (key == "mediawiki_redacted_pages") {
-        parse_pages(value, raw_members[i].value, config);
-      } else if (key == "rules") {
-        if (!value.IsArray()) fail("rules must be a list of rules, got " + describe(value));
-        if (value.Empty()) fail("rules must not be empty (leave it out for the default rules)");
-        config.rules.clear();
-        for (rapidjson::SizeType r = 0; r < value.Size(); ++r) {
-          config.rules.push_back(parse_rule(value[r], "rules[" + std::to_string(r) + "]"));
-        }
-      } else if (key == "max_log_lines_per_second") {
-        if (!value.IsUint64()) {
-          fail("max_log_lines_per_second must be a non-negative integer, got " + describe(value));
-        }
-        config.max_log_lines_per_second = value.GetUint64();
-      } else {
-        fail(unknown_key(key, kKnownKeys));
+    plugin_common::ConfigValues values;
+    if (!plugin_common::load_config(config_json, kConfigTable, kErrorPrefix, kNumbers, values,
+                                    error)) {
+      return std::nullopt;
+    }
+    config.max_log_lines_per_second = values.get("max_log_lines_per_second").GetUint64();
+    if (const Value& rules = values.get("rules"); !rules.IsNull()) {
+      if (rules.Empty()) fail("rules must not be empty (leave it out for the default rules)");
+      config.rules.clear();
+      for (rapidjson::SizeType r = 0; r < rules.Size(); ++r) {
+        config.rules.push_back(parse_rule(rules[r], "rules[" + std::to_string(r) + "]"));
       }
+    }
+    if (values.is_set("mediawiki_redacted_pages")) {
+      // The same text with numbers kept as their text, for titles such as 404 or 1.50.
+      rapidjson::Document raw;
+      raw.Parse<rapidjson::kParseNumbersAsStringsFlag>(config_json.data(), config_json.size());
+      parse_pages(values.get("mediawiki_redacted_pages"), raw["mediawiki_redacted_pages"], config);
     }
     return config;
   } catch (const ConfigFault& f) {

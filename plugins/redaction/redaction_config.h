@@ -12,6 +12,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "eventstreams/config_keys.h"
+
 namespace eventstreams::redaction {
 
 // Hashes std::string and std::string_view alike, so that look-ups take a string_view.
@@ -56,6 +58,9 @@ struct RedactionConfig {
 //   2. stream mediawiki.recentchange, title `title`: remove user;
 //   3. any stream, title page_title or page.page_title: remove performer.
 std::vector<Rule> default_rules();
+
+// The plugin's config keys (exported in its descriptor; parse_config reads by them).
+extern const ConfigTable kConfigTable;
 
 // Parses the plugin configuration (a JSON object text; "", "null" and "{}" mean no pages).
 // Returns nullopt and sets `error` (naming the offending key) on malformed JSON, unknown keys

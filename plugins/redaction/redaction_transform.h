@@ -7,39 +7,28 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
 #include "eventstreams/abi.h"
 #include "eventstreams/host_services.h"
+#include "eventstreams/log_every.h"
 #include "eventstreams/transform.h"
 #include "redaction_config.h"
 #include "redactor.h"
 
 namespace eventstreams::redaction {
 
-// Logging and counting shared by every instance of a factory (instances run on several event
-// loop threads). Log lines are limited to `max_per_second` per wall-clock second; the next line
-// logged after some were held back says how many ("suppressed"). Counting is never limited.
-class Reporter {
- public:
-  Reporter(HostServices* host, std::uint64_t max_per_second) noexcept
-      : host_(host), max_per_second_(max_per_second) {}
+// Logging shared by every instance of a factory (instances run on several event loop threads):
+// log lines are limited to `max_per_second` per second (LogEvery); the next line logged after
+// some were held back says how many ("suppressed"). Counting is never limited.
+struct Reporter {
+  Reporter(HostServices* h, std::uint64_t max_per_second) noexcept
+      : host(h), lines(max_per_second, 1000) {}
 
-  HostServices* host() const noexcept { return host_; }
-  // Whether a line may be logged now; `suppressed` receives how many were held back since the
-  // last line that was logged.
-  bool admit(std::uint64_t& suppressed) noexcept;
-
- private:
-  HostServices* host_;
-  std::uint64_t max_per_second_;
-  std::mutex mu_;
-  std::int64_t window_ = -1;  // the second (now_ms / 1000) being counted
-  std::uint64_t lines_in_window_ = 0;
-  std::uint64_t suppressed_ = 0;
+  HostServices* host;
+  LogEvery lines;
 };
 
 class RedactionTransform final : public Transform {
@@ -63,7 +52,8 @@ class RedactionTransform final : public Transform {
   Redactor redactor_;
   std::string out_;
   Match match_;
-  // Counter per label text; an instance runs on one thread, so no lock.
+  // Counter per domain and stream (key: "<domain length>:<domain><stream>"); an instance runs
+  // on one thread, so no lock.
   std::unordered_map<std::string, Counter*> counters_;
   Counter* failures_ = nullptr;
 };
@@ -85,8 +75,5 @@ class RedactionFactory final : public TransformFactory {
 // What the plugin entry point calls. Does not throw: on failure returns null and sets `error`.
 std::unique_ptr<TransformFactory> create_factory(const PluginContext& context,
                                                  std::string& error) noexcept;
-
-// Appends `s` as a Prometheus label value (without quotes; '\\', '"' and '\n' escaped).
-void append_label_value(std::string& out, std::string_view s);
 
 }  // namespace eventstreams::redaction

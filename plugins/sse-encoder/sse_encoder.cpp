@@ -5,19 +5,25 @@
 #include <utility>
 
 #include "eventstreams/guarded_create.h"
-#include "plugin_common/config_json.h"
+#include "plugin_common/config_table.h"
 
 namespace eventstreams::sse {
+
+constexpr ConfigKey kConfigKeys[] = {
+    {"retry_ms", ConfigType::kUnsigned, nullptr,
+     "sent once as \"retry: N\" after \":ok\": how long EventSource clients wait before "
+     "reconnecting; unset: the client's own default"},
+    {"heartbeat_comment", ConfigType::kString, R"("heartbeat")",
+     "text of the heartbeat comment line (no line breaks)"},
+};
+const ConfigTable kConfigTable = config_table(kConfigKeys);
+
 namespace {
 
-using plugin_common::describe;
 using plugin_common::NumberWording;
-using plugin_common::parse_config_object;
 using plugin_common::text_of;
-using plugin_common::unknown_key;
 
 constexpr std::string_view kErrorPrefix = "sse encoder config: ";
-constexpr std::string_view kKnownKeys = "retry_ms, heartbeat_comment";
 // Config errors show a number as itself: "got -1".
 constexpr NumberWording kNumbers = NumberWording::kValue;
 
@@ -58,43 +64,21 @@ void make_room(Container& v, std::size_t extra) {
 }  // namespace
 
 std::optional<SseConfig> parse_config(std::string_view config_json, std::string& error) {
-  SseConfig config;
-  rapidjson::Document doc;
-  if (!parse_config_object(config_json, kErrorPrefix, kNumbers, doc, error)) {
+  plugin_common::ConfigValues values;
+  if (!plugin_common::load_config(config_json, kConfigTable, kErrorPrefix, kNumbers, values,
+                                  error)) {
     return std::nullopt;
   }
-  if (doc.IsNull()) return config;
-  // Indexed rather than a range-for: RapidJSON 1.1's iterator comparison is ambiguous in C++20
-  // (clang -Wambiguous-reversed-operator).
-  const auto members = doc.MemberBegin();
-  for (rapidjson::SizeType i = 0; i < doc.MemberCount(); ++i) {
-    const auto& member = members[i];
-    const std::string_view key = text_of(member.name);
-    const rapidjson::Value& value = member.value;
-    if (key == "retry_ms") {
-      if (!value.IsUint64()) {
-        error = std::string(kErrorPrefix) + "\"retry_ms\" must be a non-negative integer, got " +
-                describe(value, kNumbers);
-        return std::nullopt;
-      }
-      config.retry_ms = value.GetUint64();
-    } else if (key == "heartbeat_comment") {
-      if (!value.IsString()) {
-        error = std::string(kErrorPrefix) + "\"heartbeat_comment\" must be a string, got " +
-                describe(value, kNumbers);
-        return std::nullopt;
-      }
-      const std::string_view text = text_of(value);
-      if (has_line_break(text)) {
-        error = std::string(kErrorPrefix) + "\"heartbeat_comment\" must not contain line breaks";
-        return std::nullopt;
-      }
-      config.heartbeat_comment = std::string(text);
-    } else {
-      error = std::string(kErrorPrefix) + unknown_key(key, kKnownKeys);
-      return std::nullopt;
-    }
+  SseConfig config;
+  if (const auto& retry = values.get("retry_ms"); !retry.IsNull()) {
+    config.retry_ms = retry.GetUint64();
   }
+  const std::string_view comment = text_of(values.get("heartbeat_comment"));
+  if (has_line_break(comment)) {
+    error = std::string(kErrorPrefix) + "\"heartbeat_comment\" must not contain line breaks";
+    return std::nullopt;
+  }
+  config.heartbeat_comment = std::string(comment);
   return config;
 }
 

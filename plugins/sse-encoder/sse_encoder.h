@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "eventstreams/abi.h"
+#include "eventstreams/config_keys.h"
 #include "eventstreams/encoder.h"
 #include "eventstreams/event_batch.h"
 
@@ -29,6 +30,9 @@ struct SseConfig {
   // Text of the heartbeat comment; may not contain line breaks.
   std::string heartbeat_comment = "heartbeat";
 };
+
+// The plugin's config keys (exported in its descriptor; parse_config reads by them).
+extern const ConfigTable kConfigTable;
 
 // Parses the plugin configuration (a JSON object text; "" and "null" mean defaults).
 // Returns nullopt and sets `error` on unknown keys, wrong types or malformed JSON.

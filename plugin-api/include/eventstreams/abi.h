@@ -49,6 +49,7 @@ inline constexpr char kAbiIdentity[] =
 enum class PluginKind : std::uint32_t { kSource = 1, kTransform = 2, kEncoder = 3 };
 
 class HostServices;
+struct ConfigTable;
 class SourceFactory;
 class TransformFactory;
 class EncoderFactory;
@@ -84,6 +85,9 @@ struct PluginDescriptor {
   CreateSourceFn create_source;
   CreateTransformFn create_transform;
   CreateEncoderFn create_encoder;
+  // The plugin's config keys (config_keys.h), or null when it declares none: then the host
+  // passes its config unchecked and --help-plugin says so.
+  const ConfigTable* config;
 };
 
 }  // namespace eventstreams
@@ -93,18 +97,25 @@ struct PluginDescriptor {
 
 // Use once in a plugin's entry file:
 //   EVENTSTREAMS_EXPORT_PLUGIN(kEncoder, "sse", "1.0", nullptr, nullptr, &create_sse);
-#define EVENTSTREAMS_EXPORT_PLUGIN(kind, name, version, src, tr, enc)   \
-  extern "C" __attribute__((visibility("default")))                     \
-  const ::eventstreams::PluginDescriptor EVENTSTREAMS_PLUGIN_SYMBOL = { \
-      ::eventstreams::kAbiVersion,                                      \
-      sizeof(::eventstreams::PluginDescriptor),                         \
-      ::eventstreams::kAbiIdentity,                                     \
-      ::eventstreams::PluginKind::kind,                                 \
-      name,                                                             \
-      version,                                                          \
-      src,                                                              \
-      tr,                                                               \
-      enc}
+// or, with a table of config keys (a `const ConfigTable*`, see config_keys.h):
+//   EVENTSTREAMS_EXPORT_PLUGIN_WITH_CONFIG(kEncoder, "sse", "1.0", nullptr, nullptr,
+//                                          &create_sse, &kSseConfig);
+#define EVENTSTREAMS_EXPORT_PLUGIN(kind, name, version, src, tr, enc) \
+  EVENTSTREAMS_EXPORT_PLUGIN_WITH_CONFIG(kind, name, version, src, tr, enc, nullptr)
+
+#define EVENTSTREAMS_EXPORT_PLUGIN_WITH_CONFIG(kind, name, version, src, tr, enc, config) \
+  extern "C" __attribute__((visibility("default")))                                       \
+  const ::eventstreams::PluginDescriptor EVENTSTREAMS_PLUGIN_SYMBOL = {                   \
+      ::eventstreams::kAbiVersion,                                                        \
+      sizeof(::eventstreams::PluginDescriptor),                                           \
+      ::eventstreams::kAbiIdentity,                                                       \
+      ::eventstreams::PluginKind::kind,                                                   \
+      name,                                                                               \
+      version,                                                                            \
+      src,                                                                                \
+      tr,                                                                                 \
+      enc,                                                                                \
+      config}
 
 // The sizes of what crosses the boundary, checked wherever a plugin is compiled.
 #include "eventstreams/abi_layout.h"

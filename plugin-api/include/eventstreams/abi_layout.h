@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include "eventstreams/abi.h"
+#include "eventstreams/config_keys.h"
 #include "eventstreams/encoder.h"
 #include "eventstreams/event_batch.h"
 #include "eventstreams/host_services.h"
@@ -31,7 +32,7 @@ static_assert(sizeof(PluginKind) == 4 && sizeof(LogLevel) == 4);
 // The LP64 platforms the host is built for (x86-64, arm64) with libstdc++'s C++11 ABI.
 #if defined(__LP64__) && defined(__GLIBCXX__)
 static_assert(sizeof(std::string) == 32, "std::string is not libstdc++'s C++11 string");
-static_assert(sizeof(PluginDescriptor) == 64);
+static_assert(sizeof(PluginDescriptor) == 72);
 static_assert(sizeof(PluginContext) == 72);
 static_assert(sizeof(Span) == 8 && alignof(Span) == 4);
 static_assert(sizeof(Event) == 56 && alignof(Event) == 8);
@@ -44,11 +45,14 @@ static_assert(sizeof(TopicPartitions) == 40);
 static_assert(sizeof(StartSpec) == 48);
 static_assert(sizeof(StartPosition) == 56);
 static_assert(sizeof(RequestInfo) == 112);
+static_assert(sizeof(ConfigType) == 4 && sizeof(ConfigKey) == 32 && sizeof(ConfigTable) == 16);
+static_assert(sizeof(LogField) == 48 && sizeof(Label) == 32);
 // Interfaces: a virtual table pointer and nothing else.
 static_assert(sizeof(Encoder) == sizeof(void*) && sizeof(EncoderFactory) == sizeof(void*));
 static_assert(sizeof(Transform) == sizeof(void*) && sizeof(TransformFactory) == sizeof(void*));
 static_assert(sizeof(SourceReader) == sizeof(void*) && sizeof(SourceFactory) == sizeof(void*));
-static_assert(sizeof(HostServices) == sizeof(void*) && sizeof(Counter) == sizeof(void*));
+static_assert(sizeof(HostServices) == sizeof(void*) && sizeof(Counter) == sizeof(void*) &&
+              sizeof(Gauge) == sizeof(void*));
 #endif
 
 }  // namespace eventstreams::abi_layout

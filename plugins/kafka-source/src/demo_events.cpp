@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "plugin_common/json_string.h"
+#include "eventstreams/json_escape.h"
 
 namespace eventstreams::kafka {
 namespace {
@@ -163,7 +163,7 @@ constexpr std::array<std::string_view, 10> kComments = {
 std::string quote(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 2);
-  plugin_common::append_json_string(out, s);
+  json::append_string(out, s);
   return out;
 }
 

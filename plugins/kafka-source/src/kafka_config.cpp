@@ -10,8 +10,33 @@
 #include <cstdlib>
 #include <string>
 
+#include "plugin_common/config_table.h"
+
 namespace eventstreams::kafka {
+
+// One key of the plugin's own, `kafka`, whose members go to librdkafka as they are (a
+// pass-through: librdkafka knows its hundreds of properties, and rejects the ones it does not
+// know when a client is made), save the three of the source itself listed after it. Those
+// have dotted names: they document members of `kafka`, which parse_kafka_config checks
+// itself; the host only ever checks top-level keys.
+constexpr ConfigKey kConfigKeys[] = {
+    {"kafka", ConfigType::kMap, nullptr,
+     "librdkafka properties, passed through as is (strings, numbers or booleans), e.g. "
+     "bootstrap.servers, security.protocol; the app config's `kafka:` map. metadata.broker.list "
+     "or bootstrap.servers is required unless embedded"},
+    {"kafka.embedded", ConfigType::kBoolean, "false",
+     "run librdkafka's mock cluster in-process with a demo feed instead of a real broker"},
+    {"kafka.embedded_events_per_second", ConfigType::kNumber, "5",
+     "demo events produced per second per topic (0 to 100000)"},
+    {"kafka.embedded_partitions", ConfigType::kInteger, "1",
+     "partitions of each mock topic (1 to 1000)"},
+};
+const ConfigTable kConfigTable = config_table(kConfigKeys);
+
 namespace {
+
+// The top-level part of the table: only `kafka`.
+constexpr ConfigTable kTopLevel{kConfigKeys, 1};
 
 constexpr std::string_view kEmbedded = "embedded";
 constexpr std::string_view kEventsPerSecond = "embedded_events_per_second";
@@ -75,6 +100,13 @@ std::optional<KafkaConfig> parse_kafka_config(std::string_view json, std::string
   }
   if (!doc.IsObject()) {
     error = "kafka source config must be a JSON object";
+    return std::nullopt;
+  }
+  // Top-level keys by the table (only `kafka`); `kafka`'s own members are checked below.
+  if (std::string problem =
+          plugin_common::check_config(doc, kTopLevel, plugin_common::NumberWording::kKind);
+      !problem.empty()) {
+    error = "kafka source config: " + problem;
     return std::nullopt;
   }
   KafkaConfig config;

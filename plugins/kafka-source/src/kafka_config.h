@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "eventstreams/config_keys.h"
+
 namespace eventstreams::kafka {
 
 // librdkafka properties in the order they were given, values as text.
@@ -27,6 +29,10 @@ struct KafkaConfig {
 // type or a string spelling it (YAML converters may stringify scalars). Without `embedded`,
 // `metadata.broker.list` or `bootstrap.servers` is required. On failure returns nullopt and
 // says why in `error`.
+// The plugin's config keys (exported in its descriptor): `kafka`, a pass-through to
+// librdkafka, and the source's own members of it.
+extern const ConfigTable kConfigTable;
+
 std::optional<KafkaConfig> parse_kafka_config(std::string_view json, std::string& error);
 
 }  // namespace eventstreams::kafka

@@ -1,8 +1,5 @@
 #include "log_sink.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <string>
 
 namespace eventstreams::kafka {
@@ -19,22 +16,14 @@ void rdkafka_log_cb(const rd_kafka_t* rk, int level, const char* fac, const char
   auto* sink = static_cast<LogSink*>(rd_kafka_opaque(rk));
   if (sink == nullptr) return;
   try {
-    rapidjson::StringBuffer fields;
-    rapidjson::Writer<rapidjson::StringBuffer> w(fields);
-    w.StartObject();
-    w.Key("facility");
-    w.String(fac != nullptr ? fac : "");
-    w.Key("client");
-    w.String(rd_kafka_name(rk));
-    w.EndObject();
+    const LogField fields[] = {{"facility", fac}, {"client", rd_kafka_name(rk)}};
     const LogLevel mapped = from_syslog(level);
     const std::string message = std::string("librdkafka: ") + (buf != nullptr ? buf : "");
-    const std::string_view fields_json(fields.GetString(), fields.GetSize());
     // Debug lines only come when the `debug` property asks for them: let them all through.
     if (mapped == LogLevel::kDebug) {
-      sink->log(mapped, message, fields_json);
+      sink->log(mapped, message, fields);
     } else {
-      sink->log_limited(mapped, message, fields_json);
+      sink->log_limited(mapped, message, fields);
     }
   } catch (...) {
     // Out of memory while logging: drop the record.
@@ -43,40 +32,16 @@ void rdkafka_log_cb(const rd_kafka_t* rk, int level, const char* fac, const char
 
 }  // namespace
 
-bool LogLimiter::allow(Clock::time_point now, std::uint64_t& suppressed) noexcept {
-  if (in_window_ == 0 || now - window_start_ >= window_) {
-    window_start_ = now;
-    in_window_ = 0;
-  }
-  if (in_window_ >= burst_) {
-    ++suppressed_;
-    return false;
-  }
-  ++in_window_;
-  suppressed = suppressed_;
-  suppressed_ = 0;
-  return true;
-}
-
-void LogSink::log(LogLevel level, std::string_view message, std::string_view fields_json) noexcept {
+void LogSink::log(LogLevel level, std::string_view message,
+                  std::span<const LogField> fields) noexcept {
   std::lock_guard lock(mu_);
-  if (host_ != nullptr) host_->log(level, message, fields_json);
+  if (host_ != nullptr) host_->log_fields(level, message, fields);
 }
 
 void LogSink::log_limited(LogLevel level, std::string_view message,
-                          std::string_view fields_json) noexcept {
+                          std::span<const LogField> fields) noexcept {
   std::lock_guard lock(mu_);
-  if (host_ == nullptr) return;
-  std::uint64_t suppressed = 0;
-  if (!limiter_.allow(LogLimiter::Clock::now(), suppressed)) return;
-  if (suppressed > 0) {
-    try {
-      host_->log(LogLevel::kWarn,
-                 "kafka source: " + std::to_string(suppressed) + " log records suppressed");
-    } catch (...) {
-    }
-  }
-  host_->log(level, message, fields_json);
+  if (host_ != nullptr) limiter_.log(*host_, level, message, fields);
 }
 
 void LogSink::detach() noexcept {

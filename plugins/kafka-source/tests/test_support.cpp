@@ -7,30 +7,6 @@
 
 namespace eventstreams::kafka::test {
 
-void FakeHost::log(LogLevel, std::string_view message, std::string_view) noexcept {
-  std::lock_guard lock(mu_);
-  messages_.emplace_back(message);
-}
-
-Counter* FakeHost::counter(std::string_view name, std::string_view,
-                           std::string_view labels) noexcept {
-  std::lock_guard lock(mu_);
-  auto& c = counters_[std::string(name) + "{" + std::string(labels) + "}"];
-  if (!c) c = std::make_unique<FakeCounter>();
-  return c.get();
-}
-
-std::int64_t FakeHost::now_ms() const noexcept {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::vector<std::string> FakeHost::messages() const {
-  std::lock_guard lock(mu_);
-  return messages_;
-}
-
 namespace {
 
 void count_failures(rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {

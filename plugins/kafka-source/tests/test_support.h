@@ -1,4 +1,4 @@
-// Helpers for the Kafka source tests: a fake host, a producer into the mock cluster, and a
+// Helpers for the Kafka source tests: a producer into the mock cluster, and a
 // reader drain loop that waits on notify_fd() the way the host does.
 #pragma once
 
@@ -17,33 +17,12 @@
 #include "eventstreams/event_batch.h"
 #include "eventstreams/host_services.h"
 #include "eventstreams/source.h"
+#include "plugin_testing/fake_host.h"
 
 namespace eventstreams::kafka::test {
 
-class FakeCounter final : public Counter {
- public:
-  void add(std::uint64_t n) noexcept override { value_ += n; }
-  std::uint64_t value() const noexcept override { return value_; }
-
- private:
-  std::atomic<std::uint64_t> value_{0};
-};
-
-class FakeHost final : public HostServices {
- public:
-  void log(LogLevel level, std::string_view message,
-           std::string_view fields_json) noexcept override;
-  Counter* counter(std::string_view name, std::string_view help,
-                   std::string_view labels) noexcept override;
-  std::int64_t now_ms() const noexcept override;
-
-  std::vector<std::string> messages() const;
-
- private:
-  mutable std::mutex mu_;
-  std::vector<std::string> messages_;
-  std::map<std::string, std::unique_ptr<FakeCounter>> counters_;
-};
+// The plugins' one test double of the host (plugins/common/testing).
+using eventstreams::testing::FakeHost;
 
 struct TestMessage {
   std::int32_t partition = 0;

@@ -159,12 +159,23 @@ class NullHost final : public HostServices {
     std::uint64_t value() const noexcept override { return value_; }
     std::uint64_t value_ = 0;
   };
+  class NullGauge final : public Gauge {
+   public:
+    void set(std::int64_t) noexcept override {}
+    void add(std::int64_t) noexcept override {}
+    std::int64_t value() const noexcept override { return 0; }
+  };
   void log(LogLevel, std::string_view, std::string_view) noexcept override {}
-  Counter* counter(std::string_view, std::string_view, std::string_view) noexcept override {
+  void log_fields(LogLevel, std::string_view, std::span<const LogField>) noexcept override {}
+  Counter* counter(std::string_view, std::string_view, std::span<const Label>) noexcept override {
     return &counter_;
+  }
+  Gauge* gauge(std::string_view, std::string_view, std::span<const Label>) noexcept override {
+    return &gauge_;
   }
   std::int64_t now_ms() const noexcept override { return 0; }
   NullCounter counter_;
+  NullGauge gauge_;
 };
 
 void run_case(const char* name, const Workload& w, const std::string& config, double seconds) {

@@ -332,7 +332,7 @@ TEST_F(RedactionTest, LogLinesAreRateLimitedButEveryRedactionIsCounted) {
   transform_->apply(batch);
   EXPECT_EQ(redactions("en.wikipedia.org", "mediawiki.recentchange"), 10u);
   EXPECT_EQ(logged(), 3u);
-  host_.now += 1000;  // the next second
+  host_.advance_ms(1000);  // the next second
   EventBatch again = make_batch({kRecentChange});
   transform_->apply(again);
   EXPECT_EQ(redactions("en.wikipedia.org", "mediawiki.recentchange"), 11u);
@@ -387,8 +387,8 @@ TEST(RedactionFactory, NoPagesMeansNoTransform) {
   EXPECT_EQ(factory->create(RequestInfo{}, key, error), nullptr);
   EXPECT_EQ(error, "");
   EXPECT_EQ(key, "");
-  ASSERT_EQ(host.logs.size(), 1u);
-  EXPECT_EQ(host.logs[0].level, LogLevel::kWarn);
+  ASSERT_EQ(host.logs().size(), 1u);
+  EXPECT_EQ(host.logs()[0].level, LogLevel::kWarn);
 }
 
 TEST(RedactionFactory, ConfigErrorComesBackAsNull) {

@@ -1,5 +1,4 @@
-// Helpers shared by the redaction plugin's unit tests: a recording HostServices, batches, and
-// JSON helpers.
+// Helpers shared by the redaction plugin's unit tests: batches and JSON helpers.
 #pragma once
 
 #include <rapidjson/document.h>
@@ -20,61 +19,13 @@
 
 #include "eventstreams/event_batch.h"
 #include "eventstreams/host_services.h"
+#include "plugin_testing/fake_host.h"
 
 namespace eventstreams::redaction::testing {
 
-class FakeCounter final : public Counter {
- public:
-  void add(std::uint64_t n) noexcept override { value_ += n; }
-  std::uint64_t value() const noexcept override { return value_; }
-
- private:
-  std::atomic<std::uint64_t> value_{0};
-};
-
-struct LogRecord {
-  LogLevel level;
-  std::string message;
-  std::string fields;
-};
-
-class FakeHost final : public HostServices {
- public:
-  void log(LogLevel level, std::string_view message,
-           std::string_view fields_json) noexcept override {
-    std::lock_guard<std::mutex> lock(mu_);
-    logs.push_back({level, std::string(message), std::string(fields_json)});
-  }
-  Counter* counter(std::string_view name, std::string_view,
-                   std::string_view labels) noexcept override {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto& c = counters[std::string(name) + "{" + std::string(labels) + "}"];
-    if (!c) c = std::make_unique<FakeCounter>();
-    return c.get();
-  }
-  std::int64_t now_ms() const noexcept override { return now; }
-
-  // 0 when the counter was never created.
-  std::uint64_t value(const std::string& name_and_labels) const {
-    auto it = counters.find(name_and_labels);
-    return it == counters.end() ? 0 : it->second->value();
-  }
-  // Log records whose message contains `needle`.
-  std::vector<LogRecord> logs_with(std::string_view needle) const {
-    std::vector<LogRecord> out;
-    for (const auto& r : logs) {
-      if (r.message.find(needle) != std::string::npos) out.push_back(r);
-    }
-    return out;
-  }
-
-  std::vector<LogRecord> logs;
-  std::map<std::string, std::unique_ptr<FakeCounter>> counters;
-  std::int64_t now = 1'700'000'000'000;
-
- private:
-  std::mutex mu_;
-};
+// The plugins' one test double of the host (plugins/common/testing).
+using eventstreams::testing::FakeHost;
+using eventstreams::testing::LogRecord;
 
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -372,6 +372,14 @@ TEST(SseConfig, UnknownKeyIsNamed) {
   EXPECT_NE(error.find("retry_ms, heartbeat_comment"), std::string::npos) << error;
 }
 
+TEST(SseConfig, ATypoGetsTheNearestKey) {
+  EXPECT_EQ(config_error(R"({"retry_msec": 1})"),
+            R"(sse encoder config: unknown key "retry_msec" (did you mean "retry_ms"?))");
+  EXPECT_EQ(config_error(R"({"heartbeat_coment": "x"})"),
+            "sse encoder config: unknown key \"heartbeat_coment\" (did you mean "
+            "\"heartbeat_comment\"?)");
+}
+
 TEST(SseConfig, NegativeRetry) {
   const std::string error = config_error(R"({"retry_ms": -1})");
   EXPECT_NE(error.find("\"retry_ms\" must be a non-negative integer, got -1"), std::string::npos)

@@ -65,7 +65,50 @@ TEST(CommandLine, HelpPrintsUsageAndExitsZero) {
     EXPECT_NE(r.output.find("--config"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("--check-config"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("--version"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("--help-plugin NAME"), std::string::npos) << r.output;
   }
+}
+
+// --help-plugin prints the plugin's table of config keys (plugin-api config_keys.h).
+TEST(CommandLine, HelpPluginListsKeysTypesDefaultsAndHelp) {
+  const RunResult sse = ServerProcess::run_and_capture({"--help-plugin", "sse"}, 10s);
+  EXPECT_EQ(sse.exit_code, 0) << sse.output;
+  EXPECT_NE(sse.output.find("sse 1.0 (encoder, "), std::string::npos) << sse.output;
+  EXPECT_TRUE(std::regex_search(sse.output,
+                                std::regex(R"(\n  retry_ms +non-negative integer, no default\n)")))
+      << sse.output;
+  EXPECT_TRUE(std::regex_search(
+      sse.output, std::regex(R"(\n  heartbeat_comment +string, default "heartbeat"\n +text of)")))
+      << sse.output;
+
+  const RunResult filter = ServerProcess::run_and_capture({"--help-plugin", "filter"}, 10s);
+  EXPECT_EQ(filter.exit_code, 0) << filter.output;
+  EXPECT_TRUE(
+      std::regex_search(filter.output, std::regex(R"(\n  drop_canary +boolean, default false\n)")))
+      << filter.output;
+  EXPECT_TRUE(std::regex_search(
+      filter.output, std::regex(R"(\n  reserved_parameters +list of strings, default \[\]\n)")))
+      << filter.output;
+
+  const RunResult ndjson = ServerProcess::run_and_capture({"--help-plugin", "ndjson"}, 10s);
+  EXPECT_EQ(ndjson.exit_code, 0) << ndjson.output;
+  EXPECT_NE(ndjson.output.find("takes no settings"), std::string::npos) << ndjson.output;
+
+  const RunResult kafka = ServerProcess::run_and_capture({"--help-plugin", "kafka"}, 10s);
+  EXPECT_EQ(kafka.exit_code, 0) << kafka.output;
+  EXPECT_NE(kafka.output.find("passed through as is"), std::string::npos) << kafka.output;
+  EXPECT_NE(kafka.output.find("kafka.embedded_partitions"), std::string::npos) << kafka.output;
+}
+
+TEST(CommandLine, HelpPluginOfAnUnknownPluginNamesTheOnesFound) {
+  const RunResult r = ServerProcess::run_and_capture({"--help-plugin", "nope"}, 10s);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("no plugin 'nope'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("redaction"), std::string::npos) << r.output;
+  const RunResult missing = ServerProcess::run_and_capture({"--help-plugin"}, 10s);
+  EXPECT_EQ(missing.exit_code, 64) << missing.output;
+  EXPECT_NE(missing.output.find("--help-plugin needs a value"), std::string::npos)
+      << missing.output;
 }
 
 TEST(CommandLine, VersionPrintsTheVersionAndExitsZero) {
@@ -113,6 +156,19 @@ TEST(CommandLine, UnknownConfigKeyIsRefusedByName) {
   expect_refused(start(bad.config), "frobnication_level");
   ConfigDir nested("plugins:\n  sorce: kafka\n");
   expect_refused(check_config(nested.config), "sorce");
+}
+
+// The host checks a plugin's config against the plugin's table before its factory runs.
+TEST(CommandLine, PluginConfigMistakesAreRefusedWithTheNearestKey) {
+  ConfigDir typo("plugins:\n  config:\n    sse:\n      retry_msec: 1000\n");
+  expect_refused(check_config(typo.config),
+                 R"(plugins.config.sse: unknown key "retry_msec" (did you mean "retry_ms"?))");
+  expect_refused(start(typo.config), R"(did you mean "retry_ms"?)");
+  ConfigDir type(
+      "plugins:\n  transforms: [filter]\n  config:\n    filter:\n"
+      "      drop_canary: [1]\n");
+  expect_refused(check_config(type.config),
+                 R"(plugins.config.filter: "drop_canary" must be a boolean, got an array)");
 }
 
 TEST(CommandLine, UnreadableStreamConfigIsRefusedNamingTheFile) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "config/config_error.h"
+#include "config/stream_config.h"
 
 namespace eventstreams::config {
 namespace {
@@ -115,9 +116,67 @@ TEST(AppConfig, ListenBacklogAndHttpQueue) {
 }
 
 TEST(AppConfig, RequiredKeys) {
-  EXPECT_EQ(error_of("kafka: {}\n"), "config key 'stream_config_uri': is required");
+  EXPECT_EQ(error_of("kafka: {}\n"),
+            "config key 'stream_config_uri': is required (or the original's inline 'streams')");
   EXPECT_EQ(error_of("stream_config_uri: s\n"), "config key 'kafka': is required");
   EXPECT_EQ(error_of("- a\n- b\n"), "config: the document must be a map of keys");
+}
+
+// A config written for the original (issue 9 item 4): service-runner's file, the app config in
+// services[0].conf; the original's keys this server has no use for are warnings, not errors.
+TEST(AppConfig, TheOriginalsServiceRunnerFileIsReadFromItsFirstServicesConf) {
+  const AppConfig c = parse(R"(
+num_workers: 0
+worker_heap_limit_mb: 250
+logging: {level: info, streams: [{type: debug}]}
+metrics: {type: log, host: localhost, port: 8125}
+services:
+  - name: eventstreams
+    module: ./app.js
+    conf:
+      port: 8000
+      spec: ./spec.yaml
+      cors: '*'
+      statistics_interval_ms: 5000
+      stream_config_uri: streams.yaml
+      stream_config_ttl: 60
+      stream_config_uri_options: {headers: {User-Agent: eventstreams-test, Host: meta.example}}
+      kafka: {metadata.broker.list: 'localhost:9092'}
+)");
+  EXPECT_EQ(c.port, 8000);
+  EXPECT_EQ(c.stream_config_ttl, 60);
+  EXPECT_EQ(c.stream_config_headers.at("User-Agent"), "eventstreams-test");
+  EXPECT_EQ(c.stream_config_headers.at("Host"), "meta.example");
+  ASSERT_EQ(c.warnings.size(), 6u);
+  const std::string all = [&] {
+    std::string s;
+    for (const auto& w : c.warnings) s += w + "\n";
+    return s;
+  }();
+  for (const char* key : {"'num_workers'", "'worker_heap_limit_mb'", "'logging'", "'metrics'",
+                          "'spec'", "'statistics_interval_ms'"}) {
+    EXPECT_NE(all.find(key), std::string::npos) << key << "\n" << all;
+  }
+}
+
+TEST(AppConfig, TheOriginalsInlineStreamsAndCspAreRead) {
+  const AppConfig c = parse(
+      "csp: \"default-src 'none'\"\nkafka: {}\nstreams: {test: {topics: [datacenter1.test]}}\n");
+  EXPECT_TRUE(c.stream_config_uri.empty());
+  EXPECT_TRUE(c.inline_streams.IsMap());
+  EXPECT_EQ(c.content_security_policy, "default-src 'none'");
+  EXPECT_EQ(load_stream_catalog(c).find("test")->topics,
+            std::vector<std::string>{"datacenter1.test"});
+}
+
+TEST(AppConfig, AServiceRunnerFileNeedsAConf) {
+  EXPECT_EQ(error_of("services: [{name: x}]\n"),
+            "config key 'services[0].conf': expected a map (the app config)");
+  EXPECT_EQ(error_of("services: []\n"),
+            "config key 'services': expected a list of services, the first with a 'conf' map");
+  // Our own keys still fail when misspelt, inside a conf too.
+  EXPECT_EQ(error_of("services: [{conf: {stream_config_url: s, kafka: {}}}]\n"),
+            "config key 'stream_config_url': unknown key");
 }
 
 TEST(AppConfig, UnreadableFileIsNamed) {

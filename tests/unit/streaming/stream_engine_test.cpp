@@ -1,6 +1,7 @@
-// The streaming engine over real sockets with an in-memory source: shared live hubs, one
+// The streaming engine over real sockets with an in-memory source, driven through its one entry
+// point as the HTTP route drives it (open(), then Ticket::start()): shared live hubs, one
 // encoding per event, invalid events skipped, slow clients dropped, errors ending streams,
-// heartbeats, and readers released when clients leave.
+// heartbeats, resumes from a live hub's recent events, and readers released when clients leave.
 #include "streaming/stream_engine.h"
 
 #include <gtest/gtest.h>
@@ -9,167 +10,24 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <deque>
 #include <mutex>
 #include <thread>
 
-#include "sse_encoder.h"
+#include "fake_source.h"
 #include "http/chunked.h"
+#include "socket_peer.h"
+#include "sse_encoder.h"
 
 namespace eventstreams::streaming {
 namespace {
 
 using namespace std::chrono_literals;
-
-struct RawMessage {
-  std::string topic;
-  std::int32_t partition;
-  std::int64_t offset;
-  std::int64_t timestamp;
-  std::string value;
-};
-
-// A source whose readers deliver whatever the test pushes, and can be made to fail.
-class FakeSource final : public SourceFactory {
- public:
-  class Reader final : public SourceReader {
-   public:
-    explicit Reader(FakeSource& src) : src_(src), fd_(eventfd(0, EFD_NONBLOCK)) { ++src_.open_; }
-    ~Reader() override {
-      std::lock_guard lock(src_.mutex_);
-      std::erase(src_.readers_, this);
-      close(fd_);
-      --src_.open_;
-    }
-    int notify_fd() const noexcept override { return fd_; }
-    SourceStatus poll(EventBatch& batch, std::size_t max) noexcept override {
-      std::lock_guard lock(src_.mutex_);
-      if (!src_.error_.empty()) return {SourceStatus::Code::kError, src_.error_};
-      while (next_ < src_.log_.size() && batch.events.size() < max) {
-        const RawMessage& m = src_.log_[next_++];
-        Event e;
-        auto it = std::find(batch.topics.begin(), batch.topics.end(), m.topic);
-        if (it == batch.topics.end()) {
-          batch.topics.push_back(m.topic);
-          it = batch.topics.end() - 1;
-        }
-        e.topic = static_cast<std::uint32_t>(it - batch.topics.begin());
-        e.partition = m.partition;
-        e.offset = m.offset;
-        e.timestamp = m.timestamp;
-        e.value = batch.store(m.value);
-        batch.events.push_back(e);
-      }
-      return {};
-    }
-    bool at_head() const noexcept override {
-      std::lock_guard lock(src_.mutex_);
-      return next_ >= src_.log_.size();
-    }
-    void notify() {
-      const std::uint64_t one = 1;
-      [[maybe_unused]] auto n = write(fd_, &one, sizeof one);
-    }
-
-   private:
-    FakeSource& src_;
-    int fd_;
-    std::size_t next_ = 0;
-  };
-
-  SourceStatus start(const std::vector<std::string>&) noexcept override { return {}; }
-  SourceStatus describe(const std::vector<std::string>&, std::vector<TopicPartitions>&,
-                        int) noexcept override {
-    return {};
-  }
-  SourceStatus resolve(const std::vector<StartSpec>&, std::vector<StartPosition>&,
-                       int) noexcept override {
-    return {};
-  }
-  SourceStatus open(const std::vector<StartPosition>&,
-                    std::unique_ptr<SourceReader>& out) noexcept override {
-    auto r = std::make_unique<Reader>(*this);
-    std::lock_guard lock(mutex_);
-    readers_.push_back(r.get());
-    out = std::move(r);
-    return {};
-  }
-  std::string cluster_id() const noexcept override { return "fake"; }
-  bool healthy(int) noexcept override { return true; }
-  std::size_t open_readers() const noexcept override { return open_.load(); }
-
-  void push(RawMessage m) {
-    std::lock_guard lock(mutex_);
-    log_.push_back(std::move(m));
-    notify_all();
-  }
-  void fail(std::string message) {
-    std::lock_guard lock(mutex_);
-    error_ = std::move(message);
-    notify_all();
-  }
-
- private:
-  // Under the mutex, which a reader takes to leave the list: a destroyed one is never
-  // notified (the engine drops readers it does not need, e.g. of a hub created meanwhile).
-  void notify_all() {
-    for (auto* r : readers_) r->notify();
-  }
-  std::mutex mutex_;
-  std::vector<RawMessage> log_;
-  std::vector<Reader*> readers_;
-  std::string error_;
-  std::atomic<int> open_{0};
-};
-
-// The client side of a socket pair.
-class Client {
- public:
-  explicit Client(int fd) : fd_(fd) {}
-  ~Client() { close_now(); }
-  void close_now() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-  // Reads until `received` contains `needle` or the deadline passes.
-  bool wait_for(const std::string& needle, std::chrono::milliseconds timeout = 5s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (received.find(needle) == std::string::npos) {
-      if (!read_some(deadline)) return false;
-    }
-    return true;
-  }
-  // Reads until the peer closes.
-  bool wait_eof(std::chrono::milliseconds timeout = 5s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!eof) {
-      if (!read_some(deadline)) return eof;
-    }
-    return true;
-  }
-  std::string received;
-  bool eof = false;
-
- private:
-  bool read_some(std::chrono::steady_clock::time_point deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
-    char buf[65536];
-    const ssize_t n = ::read(fd_, buf, sizeof buf);
-    if (n <= 0) {
-      eof = true;
-      return false;
-    }
-    received.append(buf, static_cast<std::size_t>(n));
-    return true;
-  }
-  int fd_;
-};
+using testing_support::Client;
+using testing_support::FakeSource;
 
 class EngineTest : public ::testing::Test {
  protected:
@@ -190,81 +48,47 @@ class EngineTest : public ::testing::Test {
     opt.client_buffer_bytes = buffer;
     opt.heartbeat_interval_ms = heartbeat_ms;
     engine_ = std::make_unique<StreamEngine>(
-        opt, std::vector<EncoderEntry>{{encoder_.get(), "sse"}}, logger_, metrics_);
+        opt, source_, std::vector<EncoderEntry>{{encoder_.get(), "sse"}}, logger_, metrics_);
     engine_->start();
   }
 
-  // Attaches a live client of topic "t" (one partition); returns its end of the socket.
-  std::unique_ptr<Client> attach_live(int sndbuf = 0) {
+  // A request of stream "s" (topic "t"); resuming at `offset` by a Last-Event-ID of this
+  // cluster when given, at the live head otherwise.
+  static StreamRequest request_for(std::optional<std::int64_t> offset = std::nullopt) {
+    StreamRequest r;
+    r.topics = {"t"};
+    r.group_key = "sse|s";
+    r.client.streams = "s";
+    if (offset) r.last_event_id.push_back({"t", 0, *offset, std::nullopt, std::string("fake")});
+    return r;
+  }
+
+  // Opens the request and starts it on the server end of a new socket pair, the way the HTTP
+  // route does; returns the client end.
+  std::unique_ptr<Client> start(StreamRequest request, int sndbuf = 0) {
     int sv[2];
     EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
     if (sndbuf > 0) {
       setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
       setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &sndbuf, sizeof sndbuf);
     }
-    StreamPlan plan;
-    plan.topics = {"t"};
-    plan.live = true;
-    plan.group_key = "sse|s";
-    plan.client.streams = "s";
-    plan.cluster_id = source_.cluster_id();
-    StreamEngine::Reservation reservation;
-    plan.hub_key = engine_->place("t", true, reservation);
-    if (!reservation) {
-      plan.partitions = {{"t", 0, 0, 1000}};
-      std::vector<StartPosition> pos{{"t", 0, 0, false}};
-      source_.open(pos, plan.reader);
+    auto ticket = engine_->open(std::move(request));
+    EXPECT_TRUE(ticket) << ticket.error().detail;
+    if (ticket) {
+      EXPECT_TRUE(std::move(*ticket).start(sv[0], "HEAD\r\n\r\n"));
     }
-    engine_->attach(std::move(plan), sv[0], std::move(reservation));
     return std::make_unique<Client>(sv[1]);
   }
 
-  // The plan of a client of topic "t" starting at `offset`, placed like a catch-up client.
-  StreamPlan catch_up_plan(std::int64_t offset, StreamEngine::Reservation& reservation) {
-    StreamPlan plan;
-    plan.topics = {"t"};
-    plan.live = false;
-    plan.hub_key = engine_->place("t", false, reservation);
-    plan.group_key = "sse|s";
-    plan.client.streams = "s";
-    plan.cluster_id = source_.cluster_id();
-    plan.partitions = {{"t", 0, offset, std::nullopt}};
-    return plan;
-  }
+  std::unique_ptr<Client> attach_live(int sndbuf = 0) { return start(request_for(), sndbuf); }
 
-  // Hands the server end of a new socket pair to the engine; returns the client end.
-  std::unique_ptr<Client> attach(StreamPlan plan, StreamEngine::Reservation reservation) {
-    int sv[2];
-    EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-    engine_->attach(std::move(plan), sv[0], std::move(reservation));
-    return std::make_unique<Client>(sv[1]);
-  }
-
-  // Attaches a client of topic "t" that starts at `offset` with a reader of its own.
-  std::unique_ptr<Client> attach_private(std::int64_t offset) {
-    StreamEngine::Reservation none;
-    StreamPlan plan = catch_up_plan(offset, none);
-    EXPECT_FALSE(none);
-    std::vector<StartPosition> pos{{"t", 0, offset, false}};
-    source_.open(pos, plan.reader);
-    return attach(std::move(plan), std::move(none));
-  }
-
-  // Attaches a client of topic "t" resuming at `offset` the way the HTTP route does: from a
-  // live hub's recent events when they hold what it lacks (`replayed`), else its own reader.
-  std::unique_ptr<Client> attach_resume(std::int64_t offset, bool* replayed) {
-    StreamEngine::Reservation reservation;
-    StreamPlan plan = catch_up_plan(offset, reservation);
-    std::string key = engine_->place_resume("t", plan.partitions, reservation);
-    *replayed = !key.empty();
-    if (*replayed) {
-      EXPECT_TRUE(reservation.replays());
-      plan.hub_key = key;
-    } else {
-      std::vector<StartPosition> pos{{"t", 0, offset, false}};
-      source_.open(pos, plan.reader);
-    }
-    return attach(std::move(plan), std::move(reservation));
+  // A client resuming at `offset`; `replayed` tells whether the engine served it from a live
+  // hub's recent events (its own decision) rather than a reader of its own.
+  std::unique_ptr<Client> attach_resume(std::int64_t offset, bool* replayed = nullptr) {
+    const auto before = metrics_.value("eventstreams_resumes_replayed_total");
+    auto client = start(request_for(offset));
+    if (replayed) *replayed = metrics_.value("eventstreams_resumes_replayed_total") > before;
+    return client;
   }
 
   static std::size_t count(const std::string& s, const std::string& needle) {
@@ -330,7 +154,7 @@ TEST_F(EngineTest, LiveClientsShareOneReaderAndReceiveTheSameBytes) {
 }
 
 TEST_F(EngineTest, ABigLiveAudienceIsSpreadOverTheLoopsWithOneReaderEach) {
-  make_engine(1 << 20, 0, /*loops=*/2, /*live_hub_clients=*/2);
+  make_engine(1 << 20, 0, /*loops=*/2, /*live_hub_clients=*/2, 0, /*replay_bytes=*/0);
   std::vector<std::unique_ptr<Client>> clients;
   for (int i = 0; i < 2; ++i) clients.push_back(attach_live());
   ASSERT_TRUE(wait_connected(2));
@@ -345,7 +169,7 @@ TEST_F(EngineTest, ABigLiveAudienceIsSpreadOverTheLoopsWithOneReaderEach) {
   source_.push({"t", 0, 0, 1700000000000, R"({"x": 1})"});
   for (auto& c : clients) ASSERT_TRUE(c->wait_for("\"x\":1")) << c->received;
   // A catch-up client joins one of them once at the head, without a reader of its own.
-  auto late = attach_private(0);
+  auto late = attach_resume(0);
   ASSERT_TRUE(late->wait_for("\"x\":1")) << late->received;
   ASSERT_TRUE(wait_until([&] { return engine_->private_hubs() == 0; }));
   EXPECT_TRUE(wait_readers(2));
@@ -442,7 +266,7 @@ TEST_F(EngineTest, SlowCatchUpClientIsPausedNotDroppedAndGetsEverything) {
   make_engine(64 * 1024, 0);
   const std::string payload = "{\"pad\":\"" + std::string(2000, 'x') + "\"}";
   for (int i = 0; i < 400; ++i) source_.push({"t", 0, i, i, payload});
-  auto c = attach_private(0);
+  auto c = attach_resume(0);
   std::this_thread::sleep_for(100ms);  // not reading: the hub must pause, not drop
   ASSERT_TRUE(c->wait_for("\"offset\":399}}", 10s)) << c->received.size();
   EXPECT_FALSE(c->eof);
@@ -455,7 +279,7 @@ TEST_F(EngineTest, SlowCatchUpClientIsPausedNotDroppedAndGetsEverything) {
 }
 
 TEST_F(EngineTest, CaughtUpPrivateClientBecomesTheLiveHub) {
-  auto a = attach_private(0);
+  auto a = attach_resume(0);
   // Nothing to read: the private hub is at the head and becomes the live hub of "t".
   ASSERT_TRUE(
       wait_until([&] { return engine_->live_hubs() == 1 && engine_->private_hubs() == 0; }));
@@ -468,13 +292,16 @@ TEST_F(EngineTest, CaughtUpPrivateClientBecomesTheLiveHub) {
 }
 
 TEST_F(EngineTest, CatchUpClientMovesToTheLiveHubWithoutLossOrDuplicate) {
+  make_engine(1 << 20, 0, 1, 256, 0, /*replay_bytes=*/0);  // a reader of its own, not a replay
   auto live = attach_live();
   ASSERT_TRUE(wait_connected(1));
   source_.push({"t", 0, 0, 5, R"({"n":0})"});
   ASSERT_TRUE(live->wait_for("\"offset\":0}}"));
   // A client resuming from offset 0 reads event 0 on its own reader, reaches the live hub's
   // position and moves there: its reader goes.
-  auto resumed = attach_private(0);
+  bool replayed = true;
+  auto resumed = attach_resume(0, &replayed);
+  EXPECT_FALSE(replayed);
   ASSERT_TRUE(resumed->wait_for("\"offset\":0}}"));
   ASSERT_TRUE(wait_until([&] { return engine_->private_hubs() == 0; }));
   EXPECT_TRUE(wait_readers(1));
@@ -545,6 +372,88 @@ TEST_F(EngineTest, ResumingBeforeTheRecentEventsGetsAReaderOfItsOwn) {
   ASSERT_TRUE(recent->wait_for("\"offset\":3}}")) << recent->received;
   EXPECT_EQ(count(recent->received, "data: "), 2u);
   EXPECT_EQ(count(recent->received, "\"offset\":2}}"), 1u);
+}
+
+// --- the entry point: refusals, HEAD, tickets ------------------------------------------------
+
+TEST_F(EngineTest, TheHeadThenThePreambleOpenTheStream) {
+  auto a = attach_live();
+  ASSERT_TRUE(a->wait_for(":ok\n\n"));
+  EXPECT_EQ(a->received.rfind("HEAD\r\n\r\n" + http::make_chunk(":ok\n\n"), 0), 0u) << a->received;
+}
+
+TEST_F(EngineTest, ALastEventIdNamingAPartitionThatDoesNotExistIsRefused) {
+  StreamRequest r = request_for();
+  r.last_event_id.push_back({"t", 3, 0, std::nullopt, std::string("fake")});
+  auto ticket = engine_->open(std::move(r));
+  ASSERT_FALSE(ticket);
+  EXPECT_EQ(ticket.error().status, 400);
+  EXPECT_EQ(ticket.error().type, "invalid_last_event_id");
+  EXPECT_NE(ticket.error().detail.find("partition 3 of topic 't'"), std::string::npos);
+  EXPECT_EQ(source_.open_readers(), 0u);
+}
+
+TEST_F(EngineTest, ATopicTheSourceDoesNotKnowIsRefused) {
+  StreamRequest r = request_for();
+  r.topics = {"gone"};
+  auto ticket = engine_->open(std::move(r));
+  ASSERT_FALSE(ticket);
+  EXPECT_EQ(ticket.error().status, 503);
+  EXPECT_EQ(ticket.error().type, "topic_not_available");
+  EXPECT_EQ(ticket.error().detail, "no topic gone");
+}
+
+TEST_F(EngineTest, HeadResolvesWhereTheStreamWouldStartAndStreamsNothing) {
+  for (int i = 5; i < 8; ++i) source_.push({"t", 0, i, 100 + i, "{}"});
+  StreamRequest r = request_for(2);  // before the oldest event: truncated
+  r.head_only = true;
+  auto ticket = engine_->open(std::move(r));
+  ASSERT_TRUE(ticket);
+  EXPECT_EQ(ticket->truncated(), "t/0");
+  int sv[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  EXPECT_TRUE(std::move(*ticket).start(sv[0], "HEAD\r\n\r\n"));
+  Client c(sv[1]);
+  ASSERT_TRUE(c.wait_eof());
+  EXPECT_EQ(c.received, "HEAD\r\n\r\n");  // no preamble, no events
+  EXPECT_EQ(source_.open_readers(), 0u);
+  EXPECT_EQ(engine_->private_hubs(), 0u);
+}
+
+TEST_F(EngineTest, ADroppedTicketGivesBackItsReaderAndItsPlaceOnALiveHub) {
+  make_engine(1 << 20, 0, 1, 256, 0, /*replay_bytes=*/0);  // a resume gets a reader
+  auto a = attach_live();
+  ASSERT_TRUE(wait_connected(1));
+  {
+    auto live = engine_->open(request_for());  // holds a place on a's hub
+    ASSERT_TRUE(live);
+    auto own = engine_->open(request_for(0));  // a reader of its own
+    ASSERT_TRUE(own);
+    EXPECT_EQ(source_.open_readers(), 2u);
+    a->close_now();
+    ASSERT_TRUE(wait_connected(0));
+    // The place held keeps the live hub and its reader while the ticket lives.
+    std::this_thread::sleep_for(50ms);
+    EXPECT_EQ(engine_->live_hubs(), 1u);
+  }
+  // Both dropped unused: the private reader goes at once, the live hub once its loop sees
+  // nobody is coming.
+  EXPECT_TRUE(wait_readers(0));
+  EXPECT_TRUE(wait_until([&] { return engine_->live_hubs() == 0; }));
+}
+
+TEST_F(EngineTest, AnExactResumeNearTheHeadAsksTheSourceNothing) {
+  auto live = attach_live();
+  ASSERT_TRUE(wait_connected(1));
+  for (int i = 0; i < 3; ++i) source_.push({"t", 0, i, 100 + i, "{}"});
+  ASSERT_TRUE(live->wait_for("\"offset\":2}}"));
+  const int resolves = source_.resolves();
+  bool replayed = false;
+  auto resumed = attach_resume(1, &replayed);
+  EXPECT_TRUE(replayed);
+  ASSERT_TRUE(resumed->wait_for("\"offset\":2}}")) << resumed->received;
+  EXPECT_EQ(source_.resolves(), resolves);
+  EXPECT_EQ(count(resumed->received, "data: "), 2u);  // offsets 1 and 2
 }
 
 }  // namespace

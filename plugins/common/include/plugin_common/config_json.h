@@ -1,6 +1,6 @@
 // RapidJSON helpers the in-tree plugins share to check their config (PluginContext::config_json)
 // and word what is wrong with it: a key is shown as a JSON string, a value by what it is
-// ("a boolean", "an array", ...).
+// ("a boolean", "an array", ...). Checking against a table of keys: config_table.h.
 //
 // Header-only; not part of the stable plugin API (plugin-api/ stays free of RapidJSON). Linked
 // as the INTERFACE target es_plugin_common.
@@ -13,6 +13,8 @@
 
 #include <string>
 #include <string_view>
+
+#include "eventstreams/json_escape.h"
 
 namespace eventstreams::plugin_common {
 
@@ -29,10 +31,10 @@ inline std::string_view text_of(const rapidjson::Value& value) {
   return {value.GetString(), value.GetStringLength()};
 }
 
-// `s` as a JSON string, quotes and escapes included: how messages show keys and titles.
+// `s` as a JSON string, quotes and escapes included: how messages show keys and titles. The
+// project's one escaper (eventstreams/json_escape.h), so invalid UTF-8 shows as \ufffd.
 inline std::string quoted(std::string_view s) {
-  const rapidjson::Value v(rapidjson::StringRef(s.data(), s.size()));
-  return json_text(v);
+  return json::quote(s);
 }
 
 // How describe() words a number. Each plugin keeps the wording its messages always had.
@@ -70,11 +72,6 @@ inline std::string describe(const rapidjson::Value& value,
       return "a number";
   }
   return "an unknown value";
-}
-
-// "unknown key <key as a JSON string> (known keys: <known_keys>)".
-inline std::string unknown_key(std::string_view key, std::string_view known_keys) {
-  return "unknown key " + quoted(key) + " (known keys: " + std::string(known_keys) + ")";
 }
 
 // Parses a plugin's config text into `doc`. Blank text and `null` leave `doc` null: nothing is

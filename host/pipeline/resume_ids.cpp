@@ -1,10 +1,10 @@
-#include "streaming/resume_ids.h"
+#include "pipeline/resume_ids.h"
 
 #include <cstdint>
 
 #include "services/json_text.h"
 
-namespace eventstreams::streaming {
+namespace eventstreams::pipeline {
 
 using services::append_int;
 using services::append_json_string;
@@ -118,4 +118,4 @@ std::vector<PartitionStart> ResumeIds::positions() const {
   return out;
 }
 
-}  // namespace eventstreams::streaming
+}  // namespace eventstreams::pipeline

@@ -1,10 +1,10 @@
 // Resume ids (SPEC 2.1): every assigned partition named; delivered ones by timestamp + 1 with
 // the exact next offset and the cluster marker; the rest by where they started.
-#include "streaming/resume_ids.h"
+#include "pipeline/resume_ids.h"
 
 #include <gtest/gtest.h>
 
-namespace eventstreams::streaming {
+namespace eventstreams::pipeline {
 namespace {
 
 TEST(ResumeIds, NamesEveryPartitionByItsStartBeforeAnyEvent) {
@@ -39,4 +39,4 @@ TEST(ResumeIds, UnassignedPartitionsAreIgnored) {
 }
 
 }  // namespace
-}  // namespace eventstreams::streaming
+}  // namespace eventstreams::pipeline

@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include "streaming/stream_plan.h"
+#include "pipeline/partition_start.h"
 
-namespace eventstreams::streaming {
+namespace eventstreams::pipeline {
 
 class ResumeIds {
  public:
@@ -67,4 +67,4 @@ class ResumeIds {
   std::vector<std::vector<std::size_t>> entry_by_partition_;  // by slot, then partition
 };
 
-}  // namespace eventstreams::streaming
+}  // namespace eventstreams::pipeline

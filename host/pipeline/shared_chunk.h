@@ -1,0 +1,28 @@
+// Encoded bytes as they leave the pipeline: HTTP chunks in buffers shared by every client of
+// a group. A client's connection queues slices of them; the shared_ptr keeps a buffer alive
+// until the last client that queued it has written it.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace eventstreams::pipeline {
+
+using SharedBytes = std::shared_ptr<const std::string>;
+
+// One group's encoding of a batch, framed as one chunk: bytes [start, start + length) of
+// `bytes`; `payload` is the encoded size without the framing. `bytes` is null when the batch
+// left no frame (every event dropped).
+struct Chunk {
+  SharedBytes bytes;
+  std::size_t start = 0;
+  std::size_t length = 0;
+  std::size_t payload = 0;
+};
+
+// `payload` as one complete chunk in a buffer of its own.
+SharedBytes shared_chunk(std::string_view payload);
+
+}  // namespace eventstreams::pipeline
