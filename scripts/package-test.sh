@@ -333,7 +333,7 @@ check "text-plain's own unit tests pass" \
 cmake --install "${work}/examples/text-plain-encoder/build" >/dev/null
 cp "${work}/examples/strip-user-comments/build/libeventstreams-strip-user-comments.so" "${plugin_dir}/"
 check "cmake --install put text-plain into ${plugin_dir}" test -f "${plugin_dir}/libeventstreams-text-plain.so"
-sed -i -e "s/^  encoders: \[sse, ndjson\]$/  encoders: [sse, ndjson, text-plain]\n  transforms: [strip-user-comments]\n  config:\n    strip-user-comments: {users: [Editor2]}/" \
+sed -i -e "s/^  encoders: \[sse, ndjson\]$/  encoders: [sse, ndjson, text-plain]\n  transforms: [filter, strip-user-comments]\n  config:\n    strip-user-comments: {users: [Editor2]}/" \
   /etc/eventstreams/config.yaml
 check "the config names text-plain" grep -q '^  encoders: \[sse, ndjson, text-plain\]$' /etc/eventstreams/config.yaml
 /usr/bin/eventstreams --list-plugins --config /etc/eventstreams/config.yaml >"${work}/list.txt" 2>&1 &&
@@ -346,6 +346,8 @@ check "  and strip-user-comments as a transform" \
   grep -qP "^strip-user-comments\ttransform\t1.0\t${plugin_dir}/libeventstreams-strip-user-comments.so\t-$" "${work}/list.txt"
 check "the installed host restarts with them" start_host
 
+curl -sf "${base}/?spec" -o "${work}/spec.json" || true
+check "  /?spec names text/plain among the stream route's media types" grep -qF '"text/plain"' "${work}/spec.json"
 stream text "${base}/v2/stream/recentchange" -H "Accept: text/plain" -H "Last-Event-ID: ${from_start}"
 check "Accept: text/plain gets one line per event" wait_lines text '^2026-11-28T07:00:0[123]Z enwiki edit' 3
 check "  Content-Type: text/plain; charset=utf-8" grep -qi '^content-type: text/plain; charset=utf-8' "${work}/text.head"

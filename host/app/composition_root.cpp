@@ -60,8 +60,7 @@ int list_plugins(const CommandLine& cl) {
   const auto directories = config && !config->plugins.directories.empty()
                                ? config->plugins.directories
                                : plugin_loader::PluginRegistry::default_directories();
-  return plugin_loader::list_plugins(directories, config ? &*config : nullptr, std::cout,
-                                     std::cerr);
+  return plugin_loader::list_plugins(directories, config ? &*config : nullptr, std::cout);
 }
 
 }  // namespace

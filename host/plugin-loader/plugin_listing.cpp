@@ -1,11 +1,10 @@
 #include "plugin-loader/plugin_listing.h"
 
-#include <chrono>
 #include <ostream>
 
 #include "config/config_error.h"
 #include "plugin-loader/plugin_registry.h"
-#include "services/metrics_registry.h"
+#include "services/host_services_impl.h"
 
 namespace eventstreams::plugin_loader {
 namespace {
@@ -28,33 +27,6 @@ void line(std::ostream& out, std::initializer_list<std::string_view> fields) {
   }
   out << '\n';
 }
-
-// What an encoder's factory may use while it is made: its log lines go to `err`.
-class ListingHost final : public HostServices {
- public:
-  explicit ListingHost(std::ostream& err) : err_(err) {}
-  void log(LogLevel, std::string_view message, std::string_view fields_json) noexcept override {
-    try {
-      err_ << "plugin log: " << message;
-      if (!fields_json.empty()) err_ << " " << fields_json;
-      err_ << "\n";
-    } catch (...) {
-    }
-  }
-  Counter* counter(std::string_view name, std::string_view help,
-                   std::string_view labels) noexcept override {
-    return metrics_.counter(name, help, labels);
-  }
-  std::int64_t now_ms() const noexcept override {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  }
-
- private:
-  std::ostream& err_;
-  services::MetricsRegistry metrics_;
-};
 
 // The media types of an encoder, comma-separated, or why they are unknown.
 std::string media_types(const PluginLibrary& lib, const config::AppConfig* config,
@@ -89,8 +61,11 @@ struct Wanted {
 }  // namespace
 
 int list_plugins(const std::vector<std::string>& directories, const config::AppConfig* config,
-                 std::ostream& out, std::ostream& err) {
-  ListingHost host(err);
+                 std::ostream& out) {
+  // What the encoders' factories log while they are made goes to stderr, not into the list.
+  services::JsonLogger logger(LogLevel::kInfo, stderr);
+  services::MetricsRegistry metrics;
+  services::HostServicesImpl host(logger, metrics);
   const auto entries = PluginRegistry::survey(directories);
   for (const auto& e : entries) {
     if (!e.library) {

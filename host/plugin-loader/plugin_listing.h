@@ -20,10 +20,10 @@
 namespace eventstreams::plugin_loader {
 
 // Surveys `directories` and prints the lines above to `out`; what the encoders' factories log
-// while they are made (to ask their media types) goes to `err`. `config` (may be null) names
+// while they are made (to ask their media types) goes to stderr as JSON lines. `config` (may be null) names
 // the plugins to look for and their settings. Returns 0, or 1 when the config names a plugin
 // that is missing.
 int list_plugins(const std::vector<std::string>& directories, const config::AppConfig* config,
-                 std::ostream& out, std::ostream& err);
+                 std::ostream& out);
 
 }  // namespace eventstreams::plugin_loader

@@ -1,6 +1,7 @@
 // The host as an operator drives it (issue 10): SIGHUP, as `systemctl reload` sends it,
-// reloads the stream config and the server goes on serving; `eventstreams --list-plugins [--config FILE]` prints
-// one tab-separated line per plugin and exits 1 when the config names one that is missing.
+// reloads the stream config and the server goes on serving; `eventstreams --list-plugins [--config
+// FILE]` prints one tab-separated line per plugin and exits 1 when the config names one that is
+// missing.
 #include <gtest/gtest.h>
 #include <signal.h>
 
