@@ -6,6 +6,7 @@ namespace eventstreams::app {
 
 std::string usage() {
   return "Usage: eventstreams --config FILE [--port N] [--check-config]\n"
+         "       eventstreams --list-plugins [--config FILE]\n"
          "       eventstreams --help | --version\n"
          "       eventstreams --help-plugin NAME [--config FILE]\n"
          "\n"
@@ -14,6 +15,9 @@ std::string usage() {
          "  --config FILE    the YAML config (see README: Configuration)\n"
          "  --port N         listen on port N instead of the config's port (0: any free port)\n"
          "  --check-config   validate the config, the stream config and the plugins, then exit\n"
+         "  --list-plugins   print each plugin the plugin directories hold (name, kind, version,\n"
+         "                   file, media types; tab-separated), each file refused and why, and\n"
+         "                   each plugin the config names that is missing (then exit 1)\n"
          "  --help           this text\n"
          "  --help-plugin NAME\n"
          "                   the config keys of plugin NAME (types, defaults, help), found in\n"
@@ -43,6 +47,8 @@ std::optional<CommandLine> parse_command_line(const std::vector<std::string>& ar
       cl.help_plugin = *v;
     } else if (a == "--check-config") {
       cl.check_config = true;
+    } else if (a == "--list-plugins") {
+      cl.list_plugins = true;
     } else if (a == "--config" || a == "-c") {
       auto v = value("--config");
       if (!v) return std::nullopt;
@@ -64,7 +70,8 @@ std::optional<CommandLine> parse_command_line(const std::vector<std::string>& ar
       return std::nullopt;
     }
   }
-  if (!cl.help && !cl.version && cl.help_plugin.empty() && cl.config_path.empty()) {
+  if (!cl.help && !cl.version && cl.help_plugin.empty() && !cl.list_plugins &&
+      cl.config_path.empty()) {
     error = "--config FILE is required";
     return std::nullopt;
   }

@@ -1,5 +1,5 @@
 // eventstreams --config FILE [--port N] | --check-config | --help | --version
-//              | --help-plugin NAME [--config FILE]
+//              | --help-plugin NAME [--config FILE] | --list-plugins [--config FILE]
 #pragma once
 
 #include <optional>
@@ -15,6 +15,7 @@ struct CommandLine {
   bool help = false;
   bool version = false;
   std::string help_plugin;  // --help-plugin NAME: list the plugin's config keys and exit
+  bool list_plugins = false;  // --list-plugins: --config is optional
 };
 
 // Returns nullopt and sets `error` on bad arguments.

@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "config/catalog_holder.h"
@@ -18,6 +19,7 @@
 #include "http/overload_responder.h"
 #include "http/router.h"
 #include "plugin-loader/plugin_config.h"
+#include "plugin-loader/plugin_listing.h"
 #include "plugin-loader/plugin_registry.h"
 #include "services/host_services_impl.h"
 #include "services/json_text.h"
@@ -43,6 +45,22 @@ int somaxconn() {
 int default_loops() {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   return static_cast<int>(std::min(cores, 4u));
+}
+
+// --list-plugins [--config FILE]: the config's plugin directories (or the default ones) and
+// the plugins it names; nothing is started.
+int list_plugins(const CommandLine& cl) {
+  std::optional<config::AppConfig> config;
+  try {
+    if (!cl.config_path.empty()) config = config::load_app_config(cl.config_path);
+  } catch (const config::ConfigError& e) {
+    std::cerr << "eventstreams: " << e.what() << "\n";
+    return 2;
+  }
+  const auto directories = config && !config->plugins.directories.empty()
+                               ? config->plugins.directories
+                               : plugin_loader::PluginRegistry::default_directories();
+  return plugin_loader::list_plugins(directories, config ? &*config : nullptr, std::cout);
 }
 
 }  // namespace
@@ -73,6 +91,7 @@ int print_plugin_help(const CommandLine& cl) {
 
 int run_server(const CommandLine& cl) {
   if (!cl.help_plugin.empty()) return print_plugin_help(cl);
+  if (cl.list_plugins) return list_plugins(cl);
   // Signals are taken by sigwait() below; every thread started from here inherits the mask.
   sigset_t signals;
   sigemptyset(&signals);

@@ -1,5 +1,6 @@
 // The server's lifecycle: config -> plugins -> source -> engine -> HTTP; and back down in
-// reverse order on SIGTERM / SIGINT, every step bounded in time.
+// reverse order on SIGTERM / SIGINT, every step bounded in time. SIGHUP re-reads the stream
+// config and never ends the process. --list-plugins and --help-plugin start nothing.
 #pragma once
 
 #include <string>

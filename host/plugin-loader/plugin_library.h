@@ -9,11 +9,29 @@
 
 namespace eventstreams::plugin_loader {
 
+// Why a file was refused, for `eventstreams --list-plugins`.
+enum class LoadFailure {
+  kNone,
+  kCannotLoad,     // dlopen failed: not a shared object, a missing dependency, ...
+  kNotAPlugin,     // no descriptor symbol
+  kWrongAbi,       // another descriptor version or size, or another ABI identity
+  kBadDescriptor,  // no name, unknown kind, no factory for its kind
+};
+
+// "failed to load", "not a plugin", "wrong ABI", "bad descriptor".
+const char* describe(LoadFailure failure);
+
 class PluginLibrary {
  public:
-  // Loads `path` and checks its descriptor (symbol, ABI version, size, kind, name, factory).
-  // Returns null and sets `error` to "<path>: <reason>" when the file cannot serve.
-  static std::shared_ptr<PluginLibrary> load(const std::string& path, std::string& error);
+  // Loads `path` and checks its descriptor (symbol, ABI version, size, ABI identity, kind,
+  // name, factory). Returns null and sets `error` to "<path>: <reason>" (and `failure`, when
+  // given) when the file cannot serve.
+  //
+  // A library that passes is never unmapped, even after the last reference to it is gone:
+  // threads a plugin started (librdkafka's, a bounded teardown that left some closing in the
+  // background) may still run its code after every object it made was destroyed.
+  static std::shared_ptr<PluginLibrary> load(const std::string& path, std::string& error,
+                                             LoadFailure* failure = nullptr);
 
   const PluginDescriptor& descriptor() const { return *descriptor_; }
   const std::string& path() const { return path_; }

@@ -13,7 +13,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* kind_name(PluginKind kind) {
+// The *.so files of `dir`, sorted; false when `dir` is not a directory.
+bool plugin_files(const std::string& dir, std::vector<fs::path>& files) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return false;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".so") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return true;
+}
+
+}  // namespace
+
+const char* PluginRegistry::kind_name(PluginKind kind) {
   switch (kind) {
     case PluginKind::kSource:
       return "source";
@@ -25,8 +38,8 @@ const char* kind_name(PluginKind kind) {
   return "unknown";
 }
 
-std::string plugin_config_json(const config::AppConfig& config, const std::string& name,
-                               bool is_source) {
+std::string PluginRegistry::plugin_config_json(const config::AppConfig& config,
+                                               const std::string& name, bool is_source) {
   YAML::Node node(YAML::NodeType::Map);
   if (auto it = config.plugins.config.find(name); it != config.plugins.config.end()) {
     if (!it->second.IsMap()) {
@@ -38,8 +51,6 @@ std::string plugin_config_json(const config::AppConfig& config, const std::strin
   if (is_source && config.kafka.IsDefined()) node["kafka"] = config.kafka;
   return config::yaml_to_json(node);
 }
-
-}  // namespace
 
 std::vector<std::string> PluginRegistry::default_directories() {
   std::vector<std::string> dirs;
@@ -58,15 +69,10 @@ std::vector<std::string> PluginRegistry::default_directories() {
 void PluginRegistry::scan(const std::vector<std::string>& directories) {
   directories_ = directories;
   for (const auto& dir : directories) {
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec)) {
+    std::vector<fs::path> files;
+    if (!plugin_files(dir, files)) {
       throw config::ConfigError("plugin directory '" + dir + "': not a directory");
     }
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-      if (entry.path().extension() == ".so") files.push_back(entry.path());
-    }
-    std::sort(files.begin(), files.end());
     for (const auto& file : files) {
       std::string error;
       auto lib = PluginLibrary::load(file.string(), error);
@@ -79,6 +85,38 @@ void PluginRegistry::scan(const std::vector<std::string>& directories) {
       by_name_[name] = std::move(lib);
     }
   }
+}
+
+std::vector<SurveyEntry> PluginRegistry::survey(const std::vector<std::string>& directories) {
+  std::vector<SurveyEntry> out;
+  std::map<std::string, std::string> seen;  // name -> path of the file that gave it
+  for (const auto& dir : directories) {
+    std::vector<fs::path> files;
+    if (!plugin_files(dir, files)) {
+      out.push_back({dir, nullptr, "no directory", "not a directory"});
+      continue;
+    }
+    for (const auto& file : files) {
+      SurveyEntry entry{file.string(), nullptr, "", ""};
+      std::string error;
+      LoadFailure failure = LoadFailure::kNone;
+      entry.library = PluginLibrary::load(entry.path, error, &failure);
+      if (!entry.library) {
+        entry.refusal = describe(failure);
+        // The loader's message is "<path>: <reason>".
+        entry.reason =
+            error.rfind(entry.path + ": ", 0) == 0 ? error.substr(entry.path.size() + 2) : error;
+      } else if (auto it = seen.find(entry.library->name()); it != seen.end()) {
+        entry.refusal = "duplicate name";
+        entry.reason = "name '" + entry.library->name() + "' is already provided by " + it->second;
+        entry.library.reset();
+      } else {
+        seen.emplace(entry.library->name(), entry.path);
+      }
+      out.push_back(std::move(entry));
+    }
+  }
+  return out;
 }
 
 const PluginLibrary* PluginRegistry::library(const std::string& name) const {

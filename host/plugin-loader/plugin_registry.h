@@ -26,8 +26,21 @@ struct LoadedPlugins {
   std::vector<std::string> transform_names;
 };
 
+// One file (or directory) a survey looked at.
+struct SurveyEntry {
+  std::string path;
+  std::shared_ptr<PluginLibrary> library;  // null when refused
+  std::string refusal;                     // "wrong ABI", "not a plugin", ... when refused
+  std::string reason;                      // why, without the path
+};
+
 class PluginRegistry {
  public:
+  // Loads every *.so in `directories` like scan(), but goes on past what it refuses and
+  // reports every file: for `eventstreams --list-plugins`. A missing directory, a file that
+  // does not load and a name already given by an earlier file are entries with a refusal.
+  static std::vector<SurveyEntry> survey(const std::vector<std::string>& directories);
+
   // Loads every *.so in `directories`; throws ConfigError naming the file on the first one
   // that cannot serve, or on a name given by two files.
   void scan(const std::vector<std::string>& directories);
@@ -42,6 +55,13 @@ class PluginRegistry {
   std::vector<std::string> names() const;
   // The plugin of that name, or null (for --help-plugin).
   const PluginLibrary* library(const std::string& name) const;
+
+  // The JSON config text plugin `name` gets: its `plugins.config.<name>` map, plus the app's
+  // `kafka:` map for the source. Throws ConfigError when that entry is not a map.
+  static std::string plugin_config_json(const config::AppConfig& config, const std::string& name,
+                                        bool is_source);
+
+  static const char* kind_name(PluginKind kind);
 
  private:
   std::shared_ptr<PluginLibrary> find(const std::string& name, PluginKind kind) const;

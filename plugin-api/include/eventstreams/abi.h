@@ -1,19 +1,50 @@
-// The one symbol every plugin exports, and the version the host checks before touching it.
+// The one symbol every plugin exports, and the identity the host checks before touching it.
 //
-// Plugins are C++ shared objects built with the same compiler family as the host; the ABI
-// version below changes whenever any header in this folder changes in a way that alters
-// object layout or virtual tables. The host refuses a plugin whose version or descriptor size
-// differs, before calling anything else in it.
+// Plugins are C++ shared objects: classes, virtual tables and std:: types cross the boundary,
+// so a plugin must be built against the very headers the host was built with, and with the
+// same C++ standard library ABI. Nobody has to remember to bump anything for that:
+//
+//   kAbiIdentity  derived, not written: the SHA-256 of the headers of this folder (generated
+//                 at build time into abi_identity.h, see cmake/EventStreamsAbiIdentity.cmake)
+//                 and the standard library's ABI tag, e.g.
+//                 "headers=3f2a9c0d1e2b4a5c stdlib=libstdc++12/cxx11abi=1". Any edit of a
+//                 header, even a comment, gives a new identity: rebuild the plugins.
+//   kAbiVersion   the layout of PluginDescriptor itself; its first three fields never move,
+//                 so any host can read them from any plugin, old or new.
+//
+// The host refuses a plugin whose version, descriptor size or identity differs from its own,
+// before calling anything in it; the message names both identities. abi_layout.h pins the
+// sizes of the structs that cross the boundary.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <version>
+
+#include "eventstreams/abi_identity.h"
+
+#define EVENTSTREAMS_ABI_STR2(x) #x
+#define EVENTSTREAMS_ABI_STR(x) EVENTSTREAMS_ABI_STR2(x)
+#if defined(_LIBCPP_VERSION)
+#define EVENTSTREAMS_ABI_STDLIB "libc++" EVENTSTREAMS_ABI_STR(_LIBCPP_ABI_VERSION)
+#elif defined(__GLIBCXX__)
+#define EVENTSTREAMS_ABI_STDLIB                                                         \
+  "libstdc++" EVENTSTREAMS_ABI_STR(_GLIBCXX_RELEASE) "/cxx11abi=" EVENTSTREAMS_ABI_STR( \
+      _GLIBCXX_USE_CXX11_ABI)
+#else
+#define EVENTSTREAMS_ABI_STDLIB "unknown"
+#endif
 
 namespace eventstreams {
 
-inline constexpr std::uint32_t kAbiVersion = 2;
+// Version 3: the descriptor carries abi_identity (version 2 had only the number).
+inline constexpr std::uint32_t kAbiVersion = 3;
+
+// What a plugin was built against; compared as text by the host.
+inline constexpr char kAbiIdentity[] =
+    "headers=" EVENTSTREAMS_ABI_HEADERS_ID " stdlib=" EVENTSTREAMS_ABI_STDLIB;
 
 enum class PluginKind : std::uint32_t { kSource = 1, kTransform = 2, kEncoder = 3 };
 
@@ -44,8 +75,10 @@ using CreateEncoderFn = std::unique_ptr<EncoderFactory> (*)(const PluginContext&
 // Exported by every plugin under the name EVENTSTREAMS_PLUGIN_SYMBOL. Exactly one of the
 // create functions is set, the one matching `kind`.
 struct PluginDescriptor {
-  std::uint32_t abi_version;
-  std::uint32_t descriptor_size;
+  // These three stay where they are in every version (offsets 0, 4 and 8).
+  std::uint32_t abi_version;      // kAbiVersion
+  std::uint32_t descriptor_size;  // sizeof(PluginDescriptor)
+  const char* abi_identity;       // kAbiIdentity as the plugin saw it
   PluginKind kind;
   const char* name;     // how configs refer to the plugin, e.g. "sse"
   const char* version;  // the plugin's own version, for logs
@@ -75,6 +108,7 @@ struct PluginDescriptor {
   const ::eventstreams::PluginDescriptor EVENTSTREAMS_PLUGIN_SYMBOL = {                   \
       ::eventstreams::kAbiVersion,                                                        \
       sizeof(::eventstreams::PluginDescriptor),                                           \
+      ::eventstreams::kAbiIdentity,                                                       \
       ::eventstreams::PluginKind::kind,                                                   \
       name,                                                                               \
       version,                                                                            \
@@ -82,3 +116,6 @@ struct PluginDescriptor {
       tr,                                                                                 \
       enc,                                                                                \
       config}
+
+// The sizes of what crosses the boundary, checked wherever a plugin is compiled.
+#include "eventstreams/abi_layout.h"

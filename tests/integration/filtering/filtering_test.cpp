@@ -18,6 +18,7 @@
 #include "support/http_client.h"
 #include "support/kafka_broker.h"
 #include "support/producer.h"
+#include "support/resume_id.h"
 #include "support/server_process.h"
 #include "support/sse_client.h"
 
@@ -109,19 +110,6 @@ Received decode_payload(const std::string& data) {
   if (doc.HasMember("bot")) r.spec.bot = doc["bot"].GetBool();
   if (doc.HasMember("n")) r.n = doc["n"].GetInt();
   return r;
-}
-
-// The `offset` the SSE id gives for topic/partition, or nullopt.
-std::optional<std::int64_t> id_offset(const std::string& id, const std::string& topic,
-                                      int partition) {
-  // Read as the server reads a Last-Event-ID: ids are its compact form (resume_ids.h).
-  std::vector<request::LastEventIdEntry> entries;
-  std::string error;
-  if (!request::parse_last_event_id(id, entries, error)) return std::nullopt;
-  for (const auto& e : entries) {
-    if (e.topic == topic && e.partition == partition) return e.offset;
-  }
-  return std::nullopt;
 }
 
 // A counter's value in the /metrics text, 0 when absent.

@@ -19,6 +19,7 @@ constexpr ConfigTable kNoKeys{nullptr, 0};
 PluginDescriptor descriptor(const ConfigTable* table) {
   return PluginDescriptor{kAbiVersion,
                           sizeof(PluginDescriptor),
+                          kAbiIdentity,
                           PluginKind::kEncoder,
                           "demo",
                           "2.1",

@@ -1,5 +1,6 @@
 // The loader refuses every broken plugin at start-up with a message naming the file and the
 // reason (issue 2 item 1), and keeps a library loaded while objects from it live.
+#include <dlfcn.h>
 #include <gtest/gtest.h>
 
 #include "config/config_error.h"
@@ -33,6 +34,45 @@ TEST(PluginLoader, WrongDescriptorSizeIsRefused) {
             "plugin " + kFixtures +
                 "/wrong_size/libbroken_wrong_size.so: descriptor size 8, expected " +
                 std::to_string(sizeof(PluginDescriptor)));
+}
+
+TEST(PluginLoader, PluginBuiltAgainstOtherHeadersIsRefusedNamingBothIdentities) {
+  // ES_MODIFIED_ABI_HEADERS_ID: the hash of the modified copy of the headers it was built
+  // against (see CMakeLists.txt); same compiler, same standard library.
+  const std::string plugin_identity =
+      std::string("headers=") + ES_MODIFIED_ABI_HEADERS_ID + " stdlib=" + EVENTSTREAMS_ABI_STDLIB;
+  ASSERT_NE(plugin_identity, kAbiIdentity);
+  EXPECT_EQ(scan_error("wrong_identity"),
+            "plugin " + kFixtures +
+                "/wrong_identity/libbroken_wrong_identity.so: plugin ABI identity '" +
+                plugin_identity + "', the host's is '" + kAbiIdentity +
+                "': it was built against other plugin API headers or another C++ standard "
+                "library; rebuild it against this host's SDK");
+}
+
+TEST(PluginLoader, PluginWithoutIdentityIsRefused) {
+  EXPECT_EQ(scan_error("no_identity"),
+            "plugin " + kFixtures +
+                "/no_identity/libbroken_no_identity.so: plugin ABI identity '', the host's is '" +
+                kAbiIdentity +
+                "': it was built against other plugin API headers or another C++ standard "
+                "library; rebuild it against this host's SDK");
+}
+
+TEST(PluginLoader, AbiIdentityNamesTheHeaderHashAndTheStandardLibrary) {
+  const std::string identity = kAbiIdentity;
+  EXPECT_EQ(identity.rfind(std::string("headers=") + EVENTSTREAMS_ABI_HEADERS_ID + " stdlib=", 0),
+            0u)
+      << identity;
+  EXPECT_EQ(std::string(EVENTSTREAMS_ABI_HEADERS_ID).size(), 16u);
+  EXPECT_EQ(std::string(EVENTSTREAMS_ABI_HEADERS_SHA256).size(), 64u);
+  EXPECT_EQ(std::string(EVENTSTREAMS_ABI_HEADERS_SHA256).rfind(EVENTSTREAMS_ABI_HEADERS_ID, 0), 0u);
+#if defined(__GLIBCXX__)
+  EXPECT_NE(identity.find("stdlib=libstdc++" + std::to_string(_GLIBCXX_RELEASE) +
+                          "/cxx11abi=" + std::to_string(_GLIBCXX_USE_CXX11_ABI)),
+            std::string::npos)
+      << identity;
+#endif
 }
 
 TEST(PluginLoader, MissingFactoryIsRefused) {
@@ -125,6 +165,21 @@ TEST(PluginLibrary, ObjectsKeepTheirLibraryLoaded) {
   encoder.reset();
   object = PluginObject<EncoderFactory>();
   EXPECT_TRUE(weak.expired());  // released with its last object
+}
+
+// Threads a plugin started may outlive every object it made (the Kafka source leaves clients
+// that do not close within its bound to close in the background): a library that loaded is
+// never unmapped, even once the host holds no reference to it.
+TEST(PluginLibrary, IsNeverUnmapped) {
+  const std::string path = kFixtures + "/good/libtest_lines_encoder.so";
+  {
+    std::string error;
+    auto lib = PluginLibrary::load(path, error);
+    ASSERT_TRUE(lib) << error;
+  }
+  void* still = dlopen(path.c_str(), RTLD_NOW | RTLD_NOLOAD);
+  EXPECT_NE(still, nullptr) << "the library was unloaded with its last reference";
+  if (still) dlclose(still);
 }
 
 }  // namespace
