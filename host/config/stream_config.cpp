@@ -55,9 +55,14 @@ StreamCatalog build_stream_catalog(const YAML::Node& document, const std::string
     throw ConfigError("stream config '" + source_name + "': expected a map of stream names");
   }
   StreamCatalog catalog;
+  // allowed_streams names streams, as the original reads it: an allowed stream brings its
+  // aliases; an alias alone does not expose a stream that is not allowed.
+  std::optional<std::set<std::string>> keep;
+  if (allowed) keep.emplace(allowed->begin(), allowed->end());
   for (const auto& kv : node) {
     const std::string name = kv.first.Scalar();
     if (name.empty() || name.front() == '/') continue;  // regex names are not streams here
+    if (keep && !keep->count(name)) continue;
     YAML::Node settings = kv.second;
     if (defaults && defaults.IsMap()) settings = deep_merge(defaults, settings);
     if (!settings.IsMap()) continue;
@@ -88,10 +93,6 @@ StreamCatalog build_stream_catalog(const YAML::Node& document, const std::string
       catalog.streams[alias] = std::move(copy);
     }
     catalog.streams[name] = std::move(def);
-  }
-  if (allowed) {
-    const std::set<std::string> keep(allowed->begin(), allowed->end());
-    std::erase_if(catalog.streams, [&](const auto& kv) { return !keep.count(kv.first); });
   }
   if (catalog.streams.empty()) {
     throw ConfigError("stream config '" + source_name + "': no stream remains (streams need " +

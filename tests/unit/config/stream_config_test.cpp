@@ -76,6 +76,16 @@ data:
   EXPECT_EQ(c.find("b")->schema_title, "s");
 }
 
+// As the original: allowed_streams names streams; an allowed one brings its aliases, and an
+// alias alone exposes nothing (found by fuzz_stream_config: an alias outlived its stream).
+TEST(StreamConfig, AllowedStreamsBringTheirAliases) {
+  const auto c =
+      build("a: {topics: [ta], stream_aliases: [aa]}\nb: {topics: [tb], stream_aliases: [bb]}\n",
+            "", "", std::vector<std::string>{"a", "bb"});
+  EXPECT_EQ(names(c), (std::vector<std::string>{"a", "aa"}));
+  EXPECT_EQ(*c.find("aa")->alias_of, "a");
+}
+
 TEST(StreamConfig, DefaultsCanSupplyTopics) {
   const auto c = build("a: {}\nb: {topics: [own]}\n", "", "{topics: [shared]}");
   EXPECT_EQ(c.find("a")->topics, (std::vector<std::string>{"shared"}));
