@@ -5,24 +5,10 @@
 #include <algorithm>
 
 #include "eventstreams/config_keys.h"
+#include "plugin-loader/plugin_registry.h"
 #include "plugin_common/config_table.h"
 
 namespace eventstreams::plugin_loader {
-namespace {
-
-const char* kind_word(PluginKind kind) {
-  switch (kind) {
-    case PluginKind::kSource:
-      return "source";
-    case PluginKind::kTransform:
-      return "transform";
-    case PluginKind::kEncoder:
-      return "encoder";
-  }
-  return "plugin";
-}
-
-}  // namespace
 
 std::string check_plugin_config(const PluginDescriptor& descriptor,
                                 const std::string& config_json) {
@@ -36,7 +22,7 @@ std::string check_plugin_config(const PluginDescriptor& descriptor,
 
 std::string describe_plugin_config(const PluginDescriptor& descriptor, const std::string& path) {
   std::string out = std::string(descriptor.name) + " " + descriptor.version + " (" +
-                    kind_word(descriptor.kind) + ", " + path + ")\n";
+                    PluginRegistry::kind_name(descriptor.kind) + ", " + path + ")\n";
   const ConfigTable* table = descriptor.config;
   if (table == nullptr) {
     return out + "declares no config keys: its plugins.config." + descriptor.name +
