@@ -8,6 +8,7 @@
 #include <set>
 
 #include "config/config_error.h"
+#include "eventstreams/config_keys.h"
 
 namespace eventstreams::config {
 namespace {
@@ -29,6 +30,16 @@ std::string type_name(const YAML::Node& n) {
 
 [[noreturn]] void fail(const std::string& key, const std::string& what) {
   throw ConfigError("config key '" + key + "': " + what);
+}
+
+// "unknown key", naming the known key it is likely a typo of, by the rule plugin keys follow
+// (eventstreams/config_keys.h).
+[[noreturn]] void fail_unknown(const std::string& key, std::string_view name,
+                               const std::vector<std::string_view>& known) {
+  const std::ptrdiff_t i = nearest_name(known, name, [](std::string_view k) { return k; });
+  if (i < 0) fail(key, "unknown key");
+  const std::string_view best = known[static_cast<std::size_t>(i)];
+  fail(key, "unknown key (did you mean '" + std::string(best) + "'?)");
 }
 
 std::string as_string(const YAML::Node& n, const std::string& key) {
@@ -126,7 +137,7 @@ void parse_plugins(const YAML::Node& n, PluginsConfig& out) {
         out.config[p.first.Scalar()] = YAML::Clone(p.second);
       }
     } else {
-      fail(full, "unknown key");
+      fail_unknown(full, key, {"directories", "source", "encoders", "transforms", "config"});
     }
   }
 }
@@ -298,7 +309,9 @@ AppConfig parse_app_config(const YAML::Node& document, const std::string& config
                            "': a setting of the original service, ignored (" + unused->second +
                            ")");
     } else {
-      fail(key, "unknown key");
+      std::vector<std::string_view> known;
+      for (const auto& entry : keys) known.push_back(entry.first);
+      fail_unknown(key, key, known);
     }
   }
 

@@ -108,19 +108,29 @@ inline std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-// The known key nearest to `unknown` when it is near enough to be a likely typo (at most a
-// third of its letters differ, at least 1 allowed), else null. Ties go to the first in the table.
-inline const ConfigKey* nearest_config_key(const ConfigTable& table, std::string_view unknown) {
-  const ConfigKey* best = nullptr;
+// The index of the name in `names` nearest to `unknown` when it is near enough to be a likely
+// typo (at most a third of its letters differ, at least 1 allowed), else -1. Ties go to the
+// first. `name_of(element)` gives an element's name.
+template <class Range, class NameOf>
+inline std::ptrdiff_t nearest_name(const Range& names, std::string_view unknown, NameOf name_of) {
+  std::ptrdiff_t best = -1, i = 0;
   std::size_t best_distance = std::max<std::size_t>(1, unknown.size() / 3) + 1;
-  for (const ConfigKey& k : table) {
-    const std::size_t d = edit_distance(unknown, k.name);
+  for (const auto& element : names) {
+    const std::size_t d = edit_distance(unknown, name_of(element));
     if (d < best_distance) {
-      best = &k;
+      best = i;
       best_distance = d;
     }
+    ++i;
   }
   return best;
+}
+
+// The known key nearest to `unknown` by nearest_name's rule, else null.
+inline const ConfigKey* nearest_config_key(const ConfigTable& table, std::string_view unknown) {
+  const std::ptrdiff_t i =
+      nearest_name(table, unknown, [](const ConfigKey& k) { return std::string_view(k.name); });
+  return i < 0 ? nullptr : table.begin() + i;
 }
 
 // The known keys as "a, b, c" (or "none").

@@ -97,6 +97,20 @@ TEST(AppConfig, UnknownKeyIsNamed) {
             "config key 'plugins.dirs': unknown key");
 }
 
+TEST(AppConfig, AMisspeltKeyGetsTheNearestKnownOne) {
+  // The rule of plugin keys (config_keys.h): at most a third of the letters differ.
+  EXPECT_EQ(error_of("stream_config_uri: s\nkafka: {}\nclient_buffer_byte: 1\n"),
+            "config key 'client_buffer_byte': unknown key (did you mean 'client_buffer_bytes'?)");
+  EXPECT_EQ(error_of("stream_config_uri: s\nkafka: {}\nheartbeat_interval: 1\n"),
+            "config key 'heartbeat_interval': unknown key (did you mean "
+            "'heartbeat_interval_ms'?)");
+  EXPECT_EQ(error_of("stream_config_uri: s\nkafka: {}\nplugins: {transform: []}\n"),
+            "config key 'plugins.transform': unknown key (did you mean 'transforms'?)");
+  // Nothing near: no guess.
+  EXPECT_EQ(error_of("stream_config_uri: s\nkafka: {}\nzzzzzzzz: 1\n"),
+            "config key 'zzzzzzzz': unknown key");
+}
+
 TEST(AppConfig, WrongTypesAreNamed) {
   EXPECT_EQ(error_of("stream_config_uri: s\nkafka: {}\nport: abc\n"),
             "config key 'port': expected an integer, got 'abc'");
@@ -187,7 +201,7 @@ TEST(AppConfig, AServiceRunnerFileNeedsAConf) {
             "config key 'services': expected a list of services, the first with a 'conf' map");
   // Our own keys still fail when misspelt, inside a conf too.
   EXPECT_EQ(error_of("services: [{conf: {stream_config_url: s, kafka: {}}}]\n"),
-            "config key 'stream_config_url': unknown key");
+            "config key 'stream_config_url': unknown key (did you mean 'stream_config_uri'?)");
 }
 
 TEST(AppConfig, UnreadableFileIsNamed) {
