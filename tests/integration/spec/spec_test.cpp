@@ -2,7 +2,7 @@
 // validates with a real OpenAPI validator, every x-ample passes the way the original's spec
 // test runs them, schemas come from a local HTTP server and a local folder in turn.
 // The validator is Python's openapi-spec-validator, pinned in requirements.txt and installed
-// by scripts/openapi-venv.sh (the ctest fixture spec.venv runs it first).
+// by scripts/python-venv.sh (the ctest fixture spec.venv runs it first).
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
@@ -71,7 +71,7 @@ std::string python() {
 // Run directly (not under ctest's fixture), the test makes the venv itself.
 void ensure_venv() {
   if (std::filesystem::exists(python())) return;
-  const RunResult r = run_capture({ES_OPENAPI_VENV_SCRIPT, ES_OPENAPI_VENV}, 600s);
+  const RunResult r = run_capture({ES_OPENAPI_VENV_SCRIPT, ES_OPENAPI_VENV, ES_OPENAPI_REQUIREMENTS}, 600s);
   ASSERT_EQ(r.exit_code, 0) << r.output;
 }
 

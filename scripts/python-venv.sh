@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Makes (or refreshes) the Python venv the spec test validates with: the pinned packages of
-# tests/integration/spec/requirements.txt from PyPI, in DIR (the tests use
-# <build>/openapi-venv). Idempotent: a stamp of the requirements skips the install when
+# Makes (or refreshes) a Python venv of a test's tools: the pinned packages of REQUIREMENTS
+# from PyPI, in DIR. The spec test validates with tests/integration/spec/requirements.txt in
+# <build>/openapi-venv, the metrics test parses with tests/integration/metrics/requirements.txt
+# in <build>/metrics-venv. Idempotent: a stamp of the requirements skips the install when
 # nothing changed.
-#   scripts/openapi-venv.sh DIR
+#   scripts/python-venv.sh DIR REQUIREMENTS
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir="${1:?usage: openapi-venv.sh DIR}"
-requirements="tests/integration/spec/requirements.txt"
+dir="${1:?usage: python-venv.sh DIR REQUIREMENTS}"
+requirements="${2:?usage: python-venv.sh DIR REQUIREMENTS}"
 stamp="$dir/.requirements.sha256"
 want="$(sha256sum "$requirements" | cut -d' ' -f1)"
 if [[ -x "$dir/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
