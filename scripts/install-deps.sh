@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the build, the server and the tests need (idempotent: only
 # what is missing is installed). Java 17 and Maven fetch and run the Kafka broker for tests;
-# python3-venv holds the pinned OpenAPI validator of the spec test (scripts/openapi-venv.sh).
+# python3-venv holds the pinned Python tools of the spec and metrics tests
+# (scripts/python-venv.sh).
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
   libpoco-dev librdkafka-dev libyaml-cpp-dev libboost-dev libgtest-dev libgmock-dev
   rapidjson-dev
+  prometheus-cpp-dev  # /metrics (host/services/metrics_registry)
   openjdk-17-jre-headless maven kcat
   openssl  # the https tests make their own CA
   chromium  # the UI test (tests/integration/ui) drives it headless

@@ -89,6 +89,24 @@ int print_plugin_help(const CommandLine& cl) {
   }
 }
 
+namespace {
+
+// Gauges read from their owners when /metrics is scraped. The server, the only reader, stops
+// before any of these owners ends.
+void register_sampled_gauges(services::MetricsRegistry& metrics, const http::ServerContext& ctx) {
+  metrics.sampled_gauge(
+      "eventstreams_source_readers", "Source readers (Kafka consumers) open now",
+      [&ctx] { return static_cast<double>(ctx.plugins->source->open_readers()); });
+  metrics.sampled_gauge("eventstreams_live_hubs", "Shared live-head readers running now",
+                        [&ctx] { return static_cast<double>(ctx.engine->live_hubs()); });
+  metrics.sampled_gauge("eventstreams_private_hubs", "Catch-up readers serving one client each",
+                        [&ctx] { return static_cast<double>(ctx.engine->private_hubs()); });
+  metrics.sampled_gauge("eventstreams_connections", "Client connections counted by the limiter",
+                        [&ctx] { return static_cast<double>(ctx.limiter->total()); });
+}
+
+}  // namespace
+
 int run_server(const CommandLine& cl) {
   if (!cl.help_plugin.empty()) return print_plugin_help(cl);
   if (cl.list_plugins) return list_plugins(cl);
@@ -165,7 +183,10 @@ int run_server(const CommandLine& cl) {
   ctx.limiter = &limiter;
   ctx.logger = &logger;
   ctx.metrics = &metrics;
+  http::RequestMetrics request_metrics(metrics);
+  ctx.requests = &request_metrics;
   ctx.version = ES_VERSION;
+  register_sampled_gauges(metrics, ctx);
   // GET /?spec and /?doc: built here (schema fetches are bounded and never fatal), and again
   // by every stream-config reload for the new catalog, on the reloader's thread.
   ctx.set_spec(http::openapi::build_spec_documents(config, catalog, plugins, ctx.version, logger));

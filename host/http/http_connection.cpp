@@ -126,39 +126,30 @@ std::string refusal_response(const config::AppConfig& config, const Problem& p,
 }
 
 HttpConnection::HttpConnection(const Poco::Net::StreamSocket& socket,
-                               Poco::Net::HTTPServerParams::Ptr params,
-                               Poco::Net::HTTPRequestHandlerFactory::Ptr router,
-                               std::shared_ptr<StopSignal> stop,
-                               std::shared_ptr<HeadWatchdog> watchdog,
-                               const config::AppConfig& config, Counter* refused)
-    : Poco::Net::TCPServerConnection(socket),
-      params_(std::move(params)),
-      router_(std::move(router)),
-      stop_(std::move(stop)),
-      watchdog_(std::move(watchdog)),
-      config_(config),
-      refused_(refused) {
-  stop_->stopped += Poco::delegate(this, &HttpConnection::on_server_stopped);
+                               const ConnectionSettings& settings)
+    : Poco::Net::TCPServerConnection(socket), settings_(settings) {
+  settings_.stop->stopped += Poco::delegate(this, &HttpConnection::on_server_stopped);
 }
 
 HttpConnection::~HttpConnection() {
   try {
-    stop_->stopped -= Poco::delegate(this, &HttpConnection::on_server_stopped);
+    settings_.stop->stopped -= Poco::delegate(this, &HttpConnection::on_server_stopped);
   } catch (...) {  // a destructor must not throw; the event is going away with the server
   }
 }
 
 void HttpConnection::run() {
-  const std::string server = params_->getSoftwareVersion();
-  Poco::Net::HTTPServerSession session(socket(), params_);
+  const std::string server = settings_.params->getSoftwareVersion();
+  Poco::Net::HTTPServerSession session(socket(), settings_.params);
   bool head_cut = false;  // the watchdog ended the wait for the current head
   while (!stopped_ && session.hasMoreRequests()) {
     try {
       Poco::FastMutex::ScopedLock lock(mutex_);
       if (stopped_) break;
       Poco::Net::HTTPServerResponseImpl response(session);
-      HeadWait wait(*watchdog_, socket().impl()->sockfd(), head_cut);
-      Poco::Net::HTTPServerRequestImpl request(response, session, params_);  // reads the head
+      HeadWait wait(*settings_.watchdog, socket().impl()->sockfd(), head_cut);
+      Poco::Net::HTTPServerRequestImpl request(response, session,
+                                               settings_.params);  // reads the head
       wait.done();
       if (head_cut) {  // came just as the watchdog cut it off: its read side is shut
         refuse_slow_head(session);
@@ -166,7 +157,7 @@ void HttpConnection::run() {
       }
       response.setDate(Poco::Timestamp());
       response.setVersion(request.getVersion());
-      response.setKeepAlive(params_->getKeepAlive() && request.getKeepAlive() &&
+      response.setKeepAlive(settings_.params->getKeepAlive() && request.getKeepAlive() &&
                             session.canKeepAlive());
       if (!server.empty()) response.set("Server", server);
       if (const std::string why = unclean_head(request); !why.empty()) {
@@ -183,14 +174,14 @@ void HttpConnection::run() {
       }
       try {
         const std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(
-            router_->createRequestHandler(request));
+            settings_.router->createRequestHandler(request));
         if (!handler) {
           send_status(session, 501);
           break;
         }
         if (request.getExpectContinue() && response.getStatus() == 200) response.sendContinue();
         handler->handleRequest(request, response);
-        session.setKeepAlive(params_->getKeepAlive() && response.getKeepAlive() &&
+        session.setKeepAlive(settings_.params->getKeepAlive() && response.getKeepAlive() &&
                              session.canKeepAlive());
       } catch (const Poco::Exception&) {
         if (!response.sent()) {
@@ -225,7 +216,7 @@ void HttpConnection::run() {
 void HttpConnection::refuse_slow_head(Poco::Net::HTTPServerSession& session) {
   refuse(session, {408, "request_timeout", reason_of(408),
                    "The request head did not arrive within " +
-                       std::to_string(config_.request_head_timeout_ms) + " ms",
+                       std::to_string(settings_.config->request_head_timeout_ms) + " ms",
                    0});
 }
 
@@ -238,8 +229,16 @@ void HttpConnection::refuse(Poco::Net::HTTPServerSession& session, const Problem
                             const std::string& method, const std::string& uri,
                             const std::string& extra_header_lines) {
   session.setKeepAlive(false);
-  if (refused_ != nullptr && p.status < 500) refused_->add();
-  std::string bytes = refusal_response(config_, p, method, uri, extra_header_lines);
+  if (settings_.metrics != nullptr) {
+    if (p.status < 500) {
+      settings_.metrics
+          ->counter("eventstreams_http_refused_requests_total",
+                    "Requests whose head the HTTP parser refused (answered 4xx)")
+          ->add();
+    }
+    services::count_error(*settings_.metrics, p.type);
+  }
+  std::string bytes = refusal_response(*settings_.config, p, method, uri, extra_header_lines);
   if (method == "HEAD") bytes.resize(bytes.find("\r\n\r\n") + 4);  // the head alone
   try {
     Poco::Net::StreamSocket& s = socket();

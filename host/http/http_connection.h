@@ -53,12 +53,21 @@ struct StopSignal {
   Poco::BasicEvent<const bool> stopped;  // the argument: abort the current request
 };
 
+// What every connection of one server shares.
+struct ConnectionSettings {
+  Poco::Net::HTTPServerParams::Ptr params;
+  Poco::Net::HTTPRequestHandlerFactory::Ptr router;
+  std::shared_ptr<StopSignal> stop;
+  std::shared_ptr<HeadWatchdog> watchdog;
+  const config::AppConfig* config = nullptr;
+  // Refusals are counted in eventstreams_http_refused_requests_total and by type in
+  // eventstreams_errors_total; null: not counted.
+  services::MetricsRegistry* metrics = nullptr;
+};
+
 class HttpConnection final : public Poco::Net::TCPServerConnection {
  public:
-  HttpConnection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
-                 Poco::Net::HTTPRequestHandlerFactory::Ptr router, std::shared_ptr<StopSignal> stop,
-                 std::shared_ptr<HeadWatchdog> watchdog, const config::AppConfig& config,
-                 Counter* refused);
+  HttpConnection(const Poco::Net::StreamSocket& socket, const ConnectionSettings& settings);
   ~HttpConnection() override;
 
   void run() override;
@@ -75,41 +84,23 @@ class HttpConnection final : public Poco::Net::TCPServerConnection {
   // A plain POCO-style answer on an error of ours (no handler, a handler that threw early).
   void send_status(Poco::Net::HTTPServerSession& session, int status);
 
-  Poco::Net::HTTPServerParams::Ptr params_;
-  Poco::Net::HTTPRequestHandlerFactory::Ptr router_;
-  std::shared_ptr<StopSignal> stop_;
-  std::shared_ptr<HeadWatchdog> watchdog_;
-  const config::AppConfig& config_;
-  Counter* refused_;
+  // A copy: the settings' pointers are shared, the connection holds its own references.
+  ConnectionSettings settings_;
   std::atomic<bool> stopped_{false};
   Poco::FastMutex mutex_;  // held while a request is served; a graceful stop waits for it
 };
 
 class HttpConnectionFactory final : public Poco::Net::TCPServerConnectionFactory {
  public:
-  HttpConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
-                        Poco::Net::HTTPRequestHandlerFactory::Ptr router,
-                        std::shared_ptr<StopSignal> stop, std::shared_ptr<HeadWatchdog> watchdog,
-                        const config::AppConfig& config, Counter* refused)
-      : params_(std::move(params)),
-        router_(std::move(router)),
-        stop_(std::move(stop)),
-        watchdog_(std::move(watchdog)),
-        config_(config),
-        refused_(refused) {}
+  explicit HttpConnectionFactory(ConnectionSettings settings) : settings_(std::move(settings)) {}
 
   Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
     // POCO owns the connection.
-    return new HttpConnection(socket, params_, router_, stop_, watchdog_, config_, refused_);
+    return new HttpConnection(socket, settings_);
   }
 
  private:
-  Poco::Net::HTTPServerParams::Ptr params_;
-  Poco::Net::HTTPRequestHandlerFactory::Ptr router_;
-  std::shared_ptr<StopSignal> stop_;
-  std::shared_ptr<HeadWatchdog> watchdog_;
-  const config::AppConfig& config_;
-  Counter* refused_;
+  ConnectionSettings settings_;
 };
 
 }  // namespace eventstreams::http

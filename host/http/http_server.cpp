@@ -14,16 +14,17 @@ HttpServer::HttpServer(std::shared_ptr<StopSignal> stop,
                        const Poco::Net::ServerSocket& socket,
                        Poco::Net::HTTPServerParams::Ptr params, const config::AppConfig& config,
                        services::MetricsRegistry& metrics)
-    : Poco::Net::TCPServer(
-          new HttpConnectionFactory(
-              params, std::move(router), stop,
-              std::make_shared<HeadWatchdog>(
-                  std::chrono::milliseconds(config.request_head_timeout_ms)),
-              config,
-              metrics.counter("eventstreams_http_refused_requests_total",
-                              "Requests whose head the HTTP parser refused (answered 4xx)")),
-          pool, socket, params),
-      stop_(std::move(stop)) {}
+    : Poco::Net::TCPServer(new HttpConnectionFactory(ConnectionSettings{
+                               params, std::move(router), stop,
+                               std::make_shared<HeadWatchdog>(
+                                   std::chrono::milliseconds(config.request_head_timeout_ms)),
+                               &config, &metrics}),
+                           pool, socket, params),
+      stop_(std::move(stop)) {
+  // Shown as 0 before the first refusal.
+  metrics.counter("eventstreams_http_refused_requests_total",
+                  "Requests whose head the HTTP parser refused (answered 4xx)");
+}
 
 HttpServer::~HttpServer() {
   try {

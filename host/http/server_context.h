@@ -11,6 +11,7 @@
 #include "config/stream_config.h"
 #include "http/connection_limiter.h"
 #include "http/openapi/spec_documents.h"
+#include "http/request_metrics.h"
 #include "plugin-loader/plugin_registry.h"
 #include "services/json_logger.h"
 #include "services/metrics_registry.h"
@@ -27,6 +28,8 @@ struct ServerContext {
   http::ConnectionLimiter* limiter = nullptr;
   services::JsonLogger* logger = nullptr;
   services::MetricsRegistry* metrics = nullptr;
+  // Request durations and problems by type; null: not measured.
+  RequestMetrics* requests = nullptr;
   std::string version;
   std::atomic<std::uint64_t> next_request_id{1};
 

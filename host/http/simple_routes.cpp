@@ -16,7 +16,10 @@ void SimpleHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
   } catch (const std::exception& e) {
     r.problem = Problem{500, "internal_error", "Internal Server Error", e.what(), 0};
   }
-  if (r.problem) return send_problem(*ctx_.config, request, response, *r.problem);
+  if (r.problem) {
+    if (ctx_.requests != nullptr) ctx_.requests->refused(name_, *r.problem, started_);
+    return send_problem(*ctx_.config, request, response, *r.problem);
+  }
   response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(r.status));
   apply_common_headers(*ctx_.config, response);
   for (const auto& [name, value] : r.headers) response.set(name, value);
@@ -27,6 +30,7 @@ void SimpleHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
   } else {
     response.sendBuffer(r.body.data(), r.body.size());
   }
+  if (ctx_.requests != nullptr) ctx_.requests->answered(name_, r.status, started_);
 }
 
 SimpleResponse info_route(ServerContext& ctx, const std::string& path) {
@@ -67,24 +71,8 @@ SimpleResponse robots_route() {
 }
 
 SimpleResponse metrics_route(ServerContext& ctx) {
-  std::string body = ctx.metrics->render_prometheus();
-  body +=
-      "# HELP eventstreams_source_readers Source readers (Kafka consumers) open now\n"
-      "# TYPE eventstreams_source_readers gauge\neventstreams_source_readers " +
-      std::to_string(ctx.plugins->source->open_readers()) + "\n";
-  body +=
-      "# HELP eventstreams_live_hubs Shared live-head readers running now\n"
-      "# TYPE eventstreams_live_hubs gauge\neventstreams_live_hubs " +
-      std::to_string(ctx.engine->live_hubs()) + "\n";
-  body +=
-      "# HELP eventstreams_private_hubs Catch-up readers serving one client each\n"
-      "# TYPE eventstreams_private_hubs gauge\neventstreams_private_hubs " +
-      std::to_string(ctx.engine->private_hubs()) + "\n";
-  body +=
-      "# HELP eventstreams_connections Client connections counted by the limiter\n"
-      "# TYPE eventstreams_connections gauge\neventstreams_connections " +
-      std::to_string(ctx.limiter->total()) + "\n";
-  return {200, "text/plain; version=0.0.4; charset=utf-8", body, {}, {}};
+  return {
+      200, "text/plain; version=0.0.4; charset=utf-8", ctx.metrics->render_prometheus(), {}, {}};
 }
 
 SimpleResponse healthz_route(ServerContext& ctx) {

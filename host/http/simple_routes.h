@@ -23,13 +23,17 @@ using SimpleRoute = std::function<SimpleResponse(ServerContext&, Poco::Net::HTTP
 
 class SimpleHandler final : public Poco::Net::HTTPRequestHandler {
  public:
-  SimpleHandler(ServerContext& ctx, SimpleRoute route) : ctx_(ctx), route_(std::move(route)) {}
+  // `name` labels the route's request-duration series (request_metrics.h).
+  SimpleHandler(ServerContext& ctx, std::string_view name, SimpleRoute route)
+      : ctx_(ctx), name_(name), route_(std::move(route)) {}
   void handleRequest(Poco::Net::HTTPServerRequest& request,
                      Poco::Net::HTTPServerResponse& response) override;
 
  private:
   ServerContext& ctx_;
+  std::string_view name_;
   SimpleRoute route_;
+  const RequestMetrics::Clock::time_point started_ = RequestMetrics::Clock::now();
 };
 
 SimpleResponse info_route(ServerContext& ctx, const std::string& path);

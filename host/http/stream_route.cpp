@@ -26,6 +26,8 @@ std::string join(const std::vector<std::string>& items, const char* sep) {
   return out;
 }
 
+constexpr std::string_view kRouteName = "stream";
+
 Problem bad_request(std::string type, std::string title, std::string detail) {
   return {400, std::move(type), std::move(title), std::move(detail), 0};
 }
@@ -196,12 +198,12 @@ std::string response_head(const ServerContext& ctx, const EncoderFactory& encode
 void StreamRoute::handleRequest(Poco::Net::HTTPServerRequest& request,
                                 Poco::Net::HTTPServerResponse& response) {
   auto parsed = parse_request(ctx_, request);
-  if (!parsed) return send_problem(*ctx_.config, request, response, parsed.error());
+  if (!parsed) return refuse(request, response, parsed.error());
   auto stream = stream_request(ctx_, request, std::move(*parsed));
-  if (!stream) return send_problem(*ctx_.config, request, response, stream.error());
+  if (!stream) return refuse(request, response, stream.error());
   const EncoderFactory& encoder = *ctx_.plugins->encoders[stream->encoder_index];
   auto ticket = ctx_.engine->open(std::move(*stream));
-  if (!ticket) return send_problem(*ctx_.config, request, response, ticket.error());
+  if (!ticket) return refuse(request, response, ticket.error());
 
   // From here on the response is ours to write: take the socket from the HTTP server so
   // that no pool thread stays with this client.
@@ -211,7 +213,15 @@ void StreamRoute::handleRequest(Poco::Net::HTTPServerRequest& request,
       static_cast<Poco::Net::HTTPServerRequestImpl&>(request).detachSocket();
   // POCO closes its descriptor with `socket`; the engine keeps a duplicate.
   const int fd = ::dup(socket.impl()->sockfd());
-  if (fd >= 0) std::move(*ticket).start(fd, head);
+  if (fd < 0) return;
+  std::move(*ticket).start(fd, head);
+  if (ctx_.requests != nullptr) ctx_.requests->answered(kRouteName, 200, started_);
+}
+
+void StreamRoute::refuse(Poco::Net::HTTPServerRequest& request,
+                         Poco::Net::HTTPServerResponse& response, const Problem& problem) {
+  if (ctx_.requests != nullptr) ctx_.requests->refused(kRouteName, problem, started_);
+  send_problem(*ctx_.config, request, response, problem);
 }
 
 }  // namespace eventstreams::http

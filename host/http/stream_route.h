@@ -17,7 +17,12 @@ class StreamRoute final : public Poco::Net::HTTPRequestHandler {
                      Poco::Net::HTTPServerResponse& response) override;
 
  private:
+  // Answers a problem, counted and timed.
+  void refuse(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+              const Problem& problem);
+
   ServerContext& ctx_;
+  const RequestMetrics::Clock::time_point started_ = RequestMetrics::Clock::now();
 };
 
 }  // namespace eventstreams::http

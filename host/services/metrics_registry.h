@@ -1,20 +1,29 @@
-// Counters and gauges by name and label set, rendered in Prometheus text format.
+// The server's metrics, kept in a prometheus-cpp registry and rendered in the Prometheus text
+// format at GET /metrics.
 //
-// Labels come in two forms. The Label form (what HostServices offers plugins) is escaped here
-// by the Prometheus rules (eventstreams/prometheus_labels.h) and sorted by name. The text form
-// takes label text as it goes between the braces, already escaped, for the host's own callers
-// that built it by hand. A name is a counter or a gauge: asking for the other kind returns a
-// metric that is not exported.
+// Counters and gauges are handed out as the plugin API's Counter / Gauge (what HostServices
+// lends plugins), so host and plugins count the same way. Names and label names are made
+// valid here (eventstreams/prometheus_labels.h); label values are escaped by prometheus-cpp's
+// serializer. A name is one kind: asking for a name of another kind returns a metric that
+// counts but is never exported. Histograms are the host's own. Values read at scrape time
+// (gauges of other components, the consumer lag board) come in as prometheus-cpp
+// Collectables.
 #pragma once
+
+#include <prometheus/collectable.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "eventstreams/host_services.h"
 
@@ -22,53 +31,60 @@ namespace eventstreams::services {
 
 class MetricsRegistry {
  public:
-  // Never null; the counter lives as long as the registry.
-  Counter* counter(std::string_view name, std::string_view help, std::span<const Label> labels);
-  Gauge* gauge(std::string_view name, std::string_view help, std::span<const Label> labels);
-  // The text forms: `labels` such as `stream="recentchange"`, escaped by the caller.
-  Counter* counter(std::string_view name, std::string_view help, std::string_view labels = {});
-  std::atomic<std::int64_t>* gauge(std::string_view name, std::string_view help,
-                                   std::string_view labels = {});
+  MetricsRegistry();
+  ~MetricsRegistry();
+  MetricsRegistry(const MetricsRegistry&) = delete;
+  MetricsRegistry& operator=(const MetricsRegistry&) = delete;
+
+  // Never null; the metric lives as long as the registry.
+  Counter* counter(std::string_view name, std::string_view help,
+                   std::span<const Label> labels = {});
+  Gauge* gauge(std::string_view name, std::string_view help, std::span<const Label> labels = {});
+  // Never null. `buckets` are the upper bounds (ascending); the first request for a name fixes
+  // them for the family.
+  ::prometheus::Histogram* histogram(std::string_view name, std::string_view help,
+                                     const std::vector<double>& buckets,
+                                     std::span<const Label> labels = {});
+  // A gauge family whose values are read at scrape time (on the scraping thread): `sample`
+  // must stay callable as long as the registry. Not readable through value().
+  void sampled_gauge(std::string_view name, std::string_view help, std::function<double()> sample);
+  // Metrics another component assembles at scrape time; it must outlive the registry's use.
+  void add_collectable(std::weak_ptr<::prometheus::Collectable> collectable);
+
+  // The text exposition of every metric, families sorted by name.
   std::string render_prometheus() const;
-  // Value of a counter or gauge, 0 when absent (for tests and /_info).
+  // Value of a counter or gauge, 0 when absent (tests, /_info). `labels` is the label text as
+  // /metrics shows it between the braces, e.g. `format="sse",stream="recentchange"`.
   std::int64_t value(std::string_view name, std::string_view labels = {}) const;
 
  private:
-  class AtomicCounter final : public Counter {
-   public:
-    void add(std::uint64_t n) noexcept override { value_.fetch_add(n, std::memory_order_relaxed); }
-    std::uint64_t value() const noexcept override { return value_.load(std::memory_order_relaxed); }
-
-   private:
-    std::atomic<std::uint64_t> value_{0};
+  enum class Kind { kCounter, kGauge, kHistogram };
+  struct FamilyEntry {
+    Kind kind;
+    void* family;  // ::prometheus::Family<T>* of the kind
   };
-  class AtomicGauge final : public Gauge {
-   public:
-    void set(std::int64_t v) noexcept override { cell_.store(v, std::memory_order_relaxed); }
-    void add(std::int64_t d) noexcept override { cell_.fetch_add(d, std::memory_order_relaxed); }
-    std::int64_t value() const noexcept override { return cell_.load(std::memory_order_relaxed); }
-    std::atomic<std::int64_t>& cell() noexcept { return cell_; }
+  // The family of that name, made on first use; null when the name is of another kind.
+  void* family(const std::string& name, std::string_view help, Kind kind);
 
-   private:
-    std::atomic<std::int64_t> cell_{0};
-  };
-  struct Family {
-    std::string help;
-    bool is_gauge = false;
-    std::map<std::string, std::unique_ptr<AtomicCounter>, std::less<>> counters;
-    std::map<std::string, std::unique_ptr<AtomicGauge>, std::less<>> gauges;
-  };
-  // The family of that name, created on first use; null when it exists as the other kind.
-  Family* family(std::string_view name, std::string_view help, bool is_gauge);
-  AtomicCounter* counter_locked(std::string_view name, std::string_view help,
-                                std::string_view labels);
-  AtomicGauge* gauge_locked(std::string_view name, std::string_view help, std::string_view labels);
-
+  std::shared_ptr<::prometheus::Registry> registry_;
   mutable std::mutex mutex_;
-  // What a request for the wrong kind gets: counted, never rendered.
-  AtomicCounter detached_counter_;
-  AtomicGauge detached_gauge_;
-  std::map<std::string, Family, std::less<>> families_;
+  std::map<std::string, FamilyEntry, std::less<>> families_;
+  // The plugin-API faces of prometheus-cpp metrics, by name and label text.
+  class CounterFace;
+  class GaugeFace;
+  std::map<std::string, std::unique_ptr<CounterFace>, std::less<>> counters_;
+  std::map<std::string, std::unique_ptr<GaugeFace>, std::less<>> gauges_;
+  class SampledGauges;
+  std::shared_ptr<SampledGauges> sampled_;
+  std::vector<std::weak_ptr<::prometheus::Collectable>> collectables_;
+  // What a request for the wrong kind gets: counts, never rendered.
+  std::unique_ptr<CounterFace> detached_counter_;
+  std::unique_ptr<GaugeFace> detached_gauge_;
+  std::unique_ptr<::prometheus::Histogram> detached_histogram_;
 };
+
+// eventstreams_errors_total{type}: one more error of `type` (a SPEC 4 problem type such as
+// "not_found", or what ended a stream: "client_too_slow", "source_error").
+void count_error(MetricsRegistry& metrics, std::string_view type);
 
 }  // namespace eventstreams::services

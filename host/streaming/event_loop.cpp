@@ -70,7 +70,8 @@ EventLoop::EventLoop(services::MetricsRegistry* metrics, services::JsonLogger* l
   if (metrics_ != nullptr) {
     // Registered up front so that the metric reads 0, not absent, until the first error.
     for (const char* op : {"watch", "rewatch", "unwatch", "wait", "task"}) {
-      metrics_->counter(kErrorsMetric, kErrorsHelp, std::string("op=\"") + op + "\"");
+      const Label labels[] = {{"op", op}};
+      metrics_->counter(kErrorsMetric, kErrorsHelp, labels);
     }
   }
   now_ms_ = clock_ms();
@@ -150,7 +151,8 @@ void EventLoop::report(std::string_view op, std::string_view detail) noexcept {
   errors_.fetch_add(1, std::memory_order_relaxed);
   try {
     if (metrics_ != nullptr) {
-      metrics_->counter(kErrorsMetric, kErrorsHelp, std::string("op=\"").append(op) + "\"")->add(1);
+      const Label labels[] = {{"op", op}};
+      metrics_->counter(kErrorsMetric, kErrorsHelp, labels)->add(1);
     }
     if (logger_ == nullptr) return;
     // An fd shortage fails every client at once: one line a second says it, with the count.

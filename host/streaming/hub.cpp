@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "pipeline/replay_batch.h"
 #include "services/json_text.h"
@@ -27,7 +28,13 @@ struct Hub::Group {
   std::vector<std::shared_ptr<ClientConnection>> members;
   Counter* events_sent = nullptr;
   Counter* bytes_sent = nullptr;
-  Gauge* connected = nullptr;
+  // eventstreams_connected_clients of each stream of the group's set.
+  std::vector<Gauge*> connected;
+  Counter* connections = nullptr;
+
+  void count_connected(std::int64_t delta) const {
+    for (Gauge* g : connected) g->add(delta);
+  }
 };
 
 Hub::Hub(EventLoop& loop, const HubEnvironment& env, HubKey key, bool live,
@@ -54,6 +61,7 @@ void Hub::start_replay_ring() {
 
 Hub::~Hub() {
   if (watching_ && reader_) loop_.unwatch(reader_->notify_fd());
+  if (env_.stream_metrics != nullptr) env_.stream_metrics->lag_board().withdraw(this);
 }
 
 void Hub::start() {
@@ -81,9 +89,10 @@ Hub::Group& Hub::group_for(StreamPlan& plan) {
       env_.metrics->counter("eventstreams_events_sent_total", "Events sent to clients", labels);
   g->bytes_sent =
       env_.metrics->counter("eventstreams_bytes_sent_total", "Bytes sent to clients", labels);
-  const Label stream_label[] = {{"stream", plan.client.streams}};
-  g->connected =
-      env_.metrics->gauge("eventstreams_connected_clients", "Clients connected now", stream_label);
+  if (env_.stream_metrics != nullptr) {
+    g->connected = env_.stream_metrics->connected_gauges(plan.client.streams);
+    g->connections = env_.stream_metrics->connections_counter(plan.client.streams);
+  }
   wants_ids_ = wants_ids_ || enc.factory->wants_ids();
   groups_.push_back(std::move(g));
   return *groups_.back();
@@ -121,7 +130,8 @@ void Hub::add_member(std::shared_ptr<ClientConnection> connection, Group& g) {
   connection->group = &g;
   connection->group_index = g.members.size();
   g.members.push_back(connection);
-  g.connected->add(1);
+  g.count_connected(1);
+  if (g.connections != nullptr) g.connections->add(1);
   ++members_;
   idle_since_ms_ = -1;
   log_client("client connected", *connection, {});
@@ -215,9 +225,33 @@ void Hub::process(EventBatch& raw) {
   // A live hub keeps the batch for clients resuming near the head, and delivers it from
   // there (normalized_ gets a recycled batch): whatever id a client saw, the ring has.
   const EventBatch& batch = ring_ ? ring_->append(normalized_) : normalized_;
+  bool delivered = false;
   for (auto& g : groups_) {
-    if (!g->members.empty()) deliver(*g, batch);
+    if (g->members.empty()) continue;
+    deliver(*g, batch);
+    delivered = true;
   }
+  if (delivered) observe_delay(batch);
+}
+
+void Hub::observe_delay(const EventBatch& batch) {
+  if (env_.stream_metrics == nullptr) return;
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  for (const Event& e : batch.events) {
+    if (e.timestamp < 0) continue;  // unknown
+    delays_.observe(static_cast<double>(std::max<std::int64_t>(0, now - e.timestamp)) / 1000.0);
+  }
+  delays_.flush(env_.stream_metrics->delay(live_));
+}
+
+void Hub::post_lag(std::int64_t now_ms) {
+  if (env_.stream_metrics == nullptr || !live_ || failed_ || !reader_) return;
+  if (lag_posted_ms_ >= 0 && now_ms - lag_posted_ms_ < 1000) return;
+  lag_posted_ms_ = now_ms;
+  reader_->lag(lag_);
+  env_.stream_metrics->lag_board().post(this, lag_);
 }
 
 void Hub::deliver(Group& g, const EventBatch& batch) {
@@ -246,17 +280,22 @@ void Hub::deliver(Group& g, const EventBatch& batch) {
   }
   g.events_sent->add(frames * receivers);
   g.bytes_sent->add(chunk.payload * receivers);
-  for (auto* c : too_slow) c->close("client too slow: unsent data over client_buffer_bytes");
+  for (auto* c : too_slow) {
+    services::count_error(*env_.metrics, "client_too_slow");
+    c->close("client too slow: unsent data over client_buffer_bytes");
+  }
 }
 
 void Hub::fail(const SourceStatus& status) {
   failed_.store(true, std::memory_order_release);
+  if (env_.stream_metrics != nullptr) env_.stream_metrics->lag_board().withdraw(this);
   std::string error = "{\"type\":\"kafka_error\",\"title\":\"Kafka Error\",\"detail\":";
   services::append_json_string(error, status.message);
   error += "}";
   const std::string hub = key_.text();
   const LogField fields[] = {{"hub", hub}, {"error", status.message}};
   env_.logger->log_fields(LogLevel::kError, "source error ends the streams of a hub", fields);
+  services::count_error(*env_.metrics, "source_error");
   // Copy: finishing a member may close it and shrink the list.
   for (auto& g : groups_) {
     if (g->members.empty()) continue;  // also: a group moved to the live hub, encoder and all
@@ -302,6 +341,7 @@ void Hub::move_members_to(Hub& target) {
       into->events_sent = g->events_sent;
       into->bytes_sent = g->bytes_sent;
       into->connected = g->connected;
+      into->connections = g->connections;
     }
     for (auto& m : g->members) {
       m->set_owner(&target);
@@ -311,10 +351,10 @@ void Hub::move_members_to(Hub& target) {
       into->members.push_back(std::move(m));
       ++target.members_;
       target.idle_since_ms_ = -1;
-      // Same streams label: the connected gauge of both groups is the same counter.
+      // Same streams, so the same gauges: nothing to move unless they differ.
       if (into->connected != g->connected) {
-        g->connected->add(-1);
-        into->connected->add(1);
+        g->count_connected(-1);
+        into->count_connected(1);
       }
     }
     g->members.clear();
@@ -329,6 +369,7 @@ void Hub::heartbeat(std::int64_t now_ms) {
   // An idle reader learns that it reached the end from a fetch response that brings no
   // event, so no wake-up: look again on the timer.
   check_caught_up();
+  post_lag(now_ms);
   if (env_.heartbeat_interval_ms <= 0) return;
   for (auto& g : groups_) {
     auto members = g->members;
@@ -366,7 +407,7 @@ void Hub::on_closed(ClientConnection& c) {
     std::swap(g->members[c.group_index], g->members.back());
     g->members[c.group_index]->group_index = c.group_index;
     g->members.pop_back();
-    g->connected->add(-1);
+    g->count_connected(-1);
     --members_;
   }
   const std::int64_t duration = loop_.now_ms() - c.client().connected_at_ms;

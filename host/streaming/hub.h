@@ -22,11 +22,13 @@
 #include "eventstreams/source.h"
 #include "pipeline/batch_rewriter.h"
 #include "pipeline/group_encoder.h"
+#include "services/histogram_batch.h"
 #include "services/json_logger.h"
 #include "services/metrics_registry.h"
 #include "streaming/client_connection.h"
 #include "streaming/event_loop.h"
 #include "streaming/replay_ring.h"
+#include "streaming/stream_metrics.h"
 #include "streaming/stream_plan.h"
 
 namespace eventstreams::streaming {
@@ -41,6 +43,9 @@ struct HubEnvironment {
   std::vector<EncoderEntry> encoders;
   services::JsonLogger* logger = nullptr;
   services::MetricsRegistry* metrics = nullptr;
+  // Clients per stream, connections per set, event delay, consumer lag; null in tests that
+  // do not look at them.
+  StreamMetrics* stream_metrics = nullptr;
   std::int64_t heartbeat_interval_ms = 15000;
   std::size_t client_buffer_bytes = 4 << 20;
   std::size_t batch_events = 512;
@@ -76,7 +81,8 @@ class Hub final : public IoWatcher,
   // A live hub's recent batches (null for a private hub, or when configured off). Set before
   // the hub is registered as live, under the engine's lock.
   ReplayRing* replay_ring() const { return ring_.get(); }
-  // Sends a heartbeat to clients idle for the configured interval.
+  // Sends a heartbeat to clients idle for the configured interval; a live hub also posts its
+  // consumer lag (about once a second).
   void heartbeat(std::int64_t now_ms);
   // Ends every stream cleanly (server shutdown).
   void shutdown();
@@ -122,6 +128,9 @@ class Hub final : public IoWatcher,
   void log_client(const char* message, const ClientConnection& c, std::span<const LogField> extra);
   // The back-pressure marks of this hub's clients: live or catch-up.
   Watermarks watermarks() const;
+  // Observes the produce-to-send delay of the events of `batch` just handed to clients.
+  void observe_delay(const EventBatch& batch);
+  void post_lag(std::int64_t now_ms);
 
   EventLoop& loop_;
   const HubEnvironment& env_;
@@ -148,6 +157,9 @@ class Hub final : public IoWatcher,
   Counter* invalid_events_ = nullptr;
   LogEvery invalid_log_{1, 10'000};  // one warning per 10 s of invalid messages
   std::uint64_t invalid_since_log_ = 0;
+  services::HistogramBatch delays_{StreamMetrics::delay_buckets()};  // reused per batch
+  std::vector<PartitionLag> lag_;                                    // reused per post
+  std::int64_t lag_posted_ms_ = -1;
 };
 
 }  // namespace eventstreams::streaming

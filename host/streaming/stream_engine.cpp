@@ -99,8 +99,9 @@ void StreamEngine::Reservation::release() {
 StreamEngine::StreamEngine(const EngineOptions& options, SourceFactory& source,
                            std::vector<EncoderEntry> encoders, services::JsonLogger& logger,
                            services::MetricsRegistry& metrics)
-    : options_(options), source_(source) {
+    : options_(options), source_(source), stream_metrics_(metrics) {
   env_.encoders = std::move(encoders);
+  env_.stream_metrics = &stream_metrics_;
   env_.logger = &logger;
   env_.metrics = &metrics;
   env_.heartbeat_interval_ms = options.heartbeat_interval_ms;

@@ -161,6 +161,7 @@ class StreamEngine {
 
   EngineOptions options_;
   SourceFactory& source_;
+  StreamMetrics stream_metrics_;
   HubEnvironment env_;
   std::vector<std::unique_ptr<LoopState>> loops_;
   mutable std::mutex live_mutex_;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "eventstreams/event_batch.h"
@@ -52,6 +53,15 @@ struct StartPosition {
   bool truncated = false;
 };
 
+// How far one partition of a reader is behind the end of its log.
+struct PartitionLag {
+  std::string_view topic;  // valid until the next call on the reader
+  std::int32_t partition = 0;
+  // Events the broker holds past the next one the reader delivers: its high watermark minus
+  // that offset, as of the reader's last fetch response.
+  std::int64_t lag = 0;
+};
+
 class SourceReader {
  public:
   virtual ~SourceReader() = default;
@@ -74,6 +84,11 @@ class SourceReader {
   // reported (not merely an empty local queue: fetches are asynchronous). The host then lets
   // the client join the shared reader of the live head. False when unknown.
   virtual bool at_head() const noexcept = 0;
+
+  // Replaces `out` with the lag of each assigned partition whose end the reader knows, from
+  // what it last heard of the broker (no request: the host asks about once a second, for
+  // /metrics). A reader that cannot tell leaves `out` empty.
+  virtual void lag(std::vector<PartitionLag>& out) const noexcept { out.clear(); }
 };
 
 class SourceFactory {

@@ -241,6 +241,23 @@ bool KafkaReader::at_head() const noexcept {
   return true;
 }
 
+void KafkaReader::lag(std::vector<PartitionLag>& out) const noexcept {
+  out.clear();
+  try {
+    for (const auto& p : positions_) {
+      std::int64_t low = -1, high = -1;
+      if (rd_kafka_get_watermark_offsets(rk_, p.topic.c_str(), p.partition, &low, &high) !=
+              RD_KAFKA_RESP_ERR_NO_ERROR ||
+          high < 0) {
+        continue;  // no fetch response yet
+      }
+      out.push_back({p.topic, p.partition, std::max<std::int64_t>(0, high - p.next_offset)});
+    }
+  } catch (...) {  // out of memory: report nothing rather than part
+    out.clear();
+  }
+}
+
 SourceStatus KafkaReader::poll(EventBatch& batch, std::size_t max_events) noexcept {
   if (!failure_.ok()) return failure_;
   try {

@@ -53,6 +53,8 @@ class KafkaReader final : public SourceReader {
   // Every assigned partition read up to the high watermark of the broker's last fetch
   // response (cached by librdkafka, no request); false while any is unknown.
   bool at_head() const noexcept override;
+  // High watermark of the last fetch response minus the next offset, per partition.
+  void lag(std::vector<PartitionLag>& out) const noexcept override;
 
  private:
   struct PartitionPosition {
