@@ -221,9 +221,11 @@ int run_server(const CommandLine& cl) {
         config.listen_backlog);
     port = socket.address().port();
     server = std::make_unique<http::HttpServer>(new http::Router(ctx), pool, socket, params, config,
-                                                metrics);
-    server->setConnectionFilter(
-        new http::OverloadFilter(*server, config.http_max_queued, overload));
+                                                metrics, overload);
+    metrics.sampled_gauge(
+        "eventstreams_http_heads_awaited",
+        "New connections waiting, off the HTTP pool, for their first request head",
+        [s = server.get()] { return static_cast<double>(s->heads_awaited()); });
     overload.start();
     server->start();
   } catch (const Poco::Exception& e) {

@@ -4,9 +4,9 @@
 // for a head; one thread looks at them every 100 ms and shuts the receive side of those past
 // their deadline, which ends POCO's blocked read (HttpConnection then answers 408).
 //
-// This bounds what a slow client costs; it does not free the pool thread while the head
-// trickles in (that would take reading heads off the pool, as overload_responder.h does for a
-// full queue).
+// A connection's first head is awaited off the pool (head_gate.h); this bounds the heads read
+// on a pool thread: the later requests of a keep-alive connection, and a head the gate passed
+// on before it was whole (past its peek limit).
 #pragma once
 
 #include <chrono>

@@ -29,6 +29,7 @@ enum class Phase { kReading, kWriting, kLingering };
 
 struct Conn {
   Phase phase = Phase::kReading;
+  OverloadResponder::Refusal refusal = OverloadResponder::Refusal::kOverloaded;
   std::string in;   // the request line so far
   std::string out;  // response bytes not sent yet
   Clock::time_point deadline;
@@ -59,17 +60,27 @@ void parse_request_line(const std::string& head, std::string& method, std::strin
   uri.assign(line.substr(sp1 + 1, sp2 - sp1 - 1));
 }
 
-std::string response_for(const config::AppConfig& config, const std::string& head) {
+Problem problem_of(const config::AppConfig& config, OverloadResponder::Refusal refusal) {
+  if (refusal == OverloadResponder::Refusal::kHeadTimeout) {
+    return {408, "request_timeout", "Request Timeout",
+            "The request head did not arrive within " +
+                std::to_string(config.request_head_timeout_ms) + " ms",
+            0};
+  }
+  return {503, "service_unavailable", "Service Unavailable",
+          "The server has too many connections waiting for a request thread", 5};
+}
+
+std::string response_for(const config::AppConfig& config, const std::string& head,
+                         const Problem& p) {
   std::string method, uri;
   parse_request_line(head, method, uri);
-  const Problem p{503, "service_unavailable", "Service Unavailable",
-                  "The server has too many connections waiting for a request thread", 5};
   const std::string body = problem_json(p, method, uri);
-  std::string out = "HTTP/1.1 503 Service Unavailable\r\n";
+  std::string out = "HTTP/1.1 " + std::to_string(p.status) + " " + p.title + "\r\n";
   out += common_header_lines(config);
-  out += "Content-Type: application/json; charset=utf-8\r\nRetry-After: " +
-         std::to_string(p.retry_after_s) + "\r\nContent-Length: " + std::to_string(body.size()) +
-         "\r\nConnection: close\r\n\r\n";
+  out += "Content-Type: application/json; charset=utf-8\r\n";
+  if (p.retry_after_s > 0) out += "Retry-After: " + std::to_string(p.retry_after_s) + "\r\n";
+  out += "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
   if (method != "HEAD") out += body;
   return out;
 }
@@ -81,6 +92,7 @@ OverloadResponder::OverloadResponder(const config::AppConfig& config, services::
     : config_(config),
       logger_(logger),
       options_(options),
+      metrics_(metrics),
       answered_(
           metrics.counter("eventstreams_http_overload_responses_total",
                           "Connections answered 503 at once because the HTTP queue was full")),
@@ -113,14 +125,14 @@ void OverloadResponder::stop() {
     [[maybe_unused]] const ssize_t n = ::write(wake_fd_, &one, sizeof one);
     thread_.join();
   }
-  for (int fd : inbox_) ::close(fd);
+  for (const auto& entry : inbox_) ::close(entry.first);
   inbox_.clear();
   if (wake_fd_ >= 0) ::close(wake_fd_);
   if (epoll_fd_ >= 0) ::close(epoll_fd_);
   wake_fd_ = epoll_fd_ = -1;
 }
 
-bool OverloadResponder::adopt(int fd) {
+bool OverloadResponder::adopt(int fd, Refusal refusal) {
   if (pending_.fetch_add(1) >= options_.max_pending) {
     pending_.fetch_sub(1);
     dropped_->add();
@@ -139,7 +151,7 @@ bool OverloadResponder::adopt(int fd) {
       pending_.fetch_sub(1);
       return false;
     }
-    inbox_.push_back(own);
+    inbox_.emplace_back(own, refusal);
   }
   const std::uint64_t one = 1;
   [[maybe_unused]] const ssize_t n = ::write(wake_fd_, &one, sizeof one);
@@ -179,7 +191,7 @@ void OverloadResponder::run() {
         return false;
       }
     }
-    answered_->add();
+    if (c.refusal == Refusal::kOverloaded) answered_->add();
     ::shutdown(fd, SHUT_WR);
     if (c.phase == Phase::kWriting) watch(fd, EPOLLIN | EPOLLRDHUP);
     c.phase = Phase::kLingering;
@@ -187,7 +199,9 @@ void OverloadResponder::run() {
     return true;
   };
   auto respond = [&](int fd, Conn& c) {
-    c.out = response_for(config_, c.in);
+    const Problem p = problem_of(config_, c.refusal);
+    services::count_error(metrics_, p.type);
+    c.out = response_for(config_, c.in, p);
     c.in = std::string();
     return flush(fd, c);
   };
@@ -230,14 +244,15 @@ void OverloadResponder::run() {
       if (fd == wake_fd_) {
         std::uint64_t v;
         [[maybe_unused]] const ssize_t r = ::read(wake_fd_, &v, sizeof v);
-        std::vector<int> fresh;
+        std::vector<std::pair<int, Refusal>> fresh;
         {
           std::lock_guard<std::mutex> lock(inbox_mutex_);
           fresh.swap(inbox_);
         }
         const auto deadline = Clock::now() + std::chrono::milliseconds(options_.read_timeout_ms);
-        for (int nfd : fresh) {
+        for (const auto& [nfd, refusal] : fresh) {
           Conn& c = conns[nfd];
+          c.refusal = refusal;
           c.deadline = deadline;
           epoll_event ev{};
           ev.events = EPOLLIN | EPOLLRDHUP;
@@ -287,12 +302,6 @@ void OverloadResponder::run() {
   for (auto& [fd, c] : conns) ::close(fd);
   pending_.fetch_sub(conns.size());
   conns.clear();
-}
-
-bool OverloadFilter::accept(const Poco::Net::StreamSocket& socket) {
-  if (server_.queuedConnections() < max_queued_) return true;
-  responder_.adopt(socket.impl()->sockfd());
-  return false;  // POCO closes its descriptor; the responder has its own
 }
 
 }  // namespace eventstreams::http

@@ -1,7 +1,8 @@
 // Connections POCO would drop because its queue is full get a 503 problem response instead of
-// a silent close. POCO 1.11's TCPServerDispatcher closes a connection it cannot queue without
-// a word; TCPServer calls a TCPServerConnectionFilter on the acceptor thread just before it
-// queues, which is where OverloadFilter hands the connection to the OverloadResponder.
+// a silent close; connections whose first head did not arrive in time (head_gate.h) get a 408
+// the same way. POCO 1.11's TCPServerDispatcher closes a connection it cannot queue without
+// a word, so HttpServer checks its queue before it queues and hands the connection here when
+// it is full.
 //
 // The responder is one epoll thread: it reads the request line (to name the method and URI in
 // the problem body, SPEC 4), answers 503 with Retry-After and Connection: close, shuts its
@@ -11,8 +12,6 @@
 // bounded too (at most 4 KiB buffered each): beyond that bound, and only then, a connection
 // is closed unanswered (eventstreams_http_overload_dropped_total).
 #pragma once
-
-#include <Poco/Net/TCPServer.h>
 
 #include <atomic>
 #include <cstddef>
@@ -44,9 +43,12 @@ class OverloadResponder {
   // Closes whatever it still holds; adopt() refuses from then on.
   void stop();
 
+  // What a connection is answered.
+  enum class Refusal { kOverloaded, kHeadTimeout };
+
   // Takes over a duplicate of `fd` (the caller still closes its own). False when it cannot:
   // stopped, or max_pending connections held already; the connection then goes unanswered.
-  bool adopt(int fd);
+  bool adopt(int fd, Refusal refusal = Refusal::kOverloaded);
 
  private:
   void run();
@@ -54,6 +56,7 @@ class OverloadResponder {
   const config::AppConfig& config_;
   services::JsonLogger& logger_;
   OverloadOptions options_;
+  services::MetricsRegistry& metrics_;
   Counter* answered_;
   Counter* dropped_;
 
@@ -62,23 +65,8 @@ class OverloadResponder {
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> pending_{0};
   std::mutex inbox_mutex_;
-  std::vector<int> inbox_;
+  std::vector<std::pair<int, Refusal>> inbox_;
   std::thread thread_;
-};
-
-// Lets a connection through while the server's queue has room for it, else hands it to the
-// responder. Runs on POCO's acceptor thread, the only one that adds to the queue, so the
-// queue cannot fill between the check and POCO's own.
-class OverloadFilter final : public Poco::Net::TCPServerConnectionFilter {
- public:
-  OverloadFilter(const Poco::Net::TCPServer& server, int max_queued, OverloadResponder& responder)
-      : server_(server), max_queued_(max_queued), responder_(responder) {}
-  bool accept(const Poco::Net::StreamSocket& socket) override;
-
- private:
-  const Poco::Net::TCPServer& server_;
-  const int max_queued_;
-  OverloadResponder& responder_;
 };
 
 }  // namespace eventstreams::http

@@ -246,5 +246,63 @@ TEST_F(Slowloris, HeadsThatTrickleInAreCutOffAndOthersAreServed) {
   EXPECT_EQ(normal_status, 200);
 }
 
+// 200 connections trickling their heads hold no HTTP thread (issue 12 item 4): they wait off
+// the pool (http/head_gate.h), so on a pool of 2 threads normal requests are served at once,
+// while every slow one is still unanswered; then each slow one gets its 408.
+class SlowlorisCrowd : public Hostile {
+ protected:
+  std::string extra_yaml() const override {
+    return "http_threads: 2\nrequest_head_timeout_ms: 8000\n";
+  }
+};
+
+TEST_F(SlowlorisCrowd, TwoHundredTricklingHeadsHoldNoPoolThread) {
+  constexpr int kSlow = 200;
+  std::vector<TcpConnection> slow;
+  std::vector<std::string> answers(kSlow);
+  std::vector<bool> done(kSlow, false);
+  for (int i = 0; i < kSlow; ++i) {
+    slow.push_back(TcpConnection::connect(env_.port(), deadline_after(10s)));
+    slow.back().write_all("GET /_info HTTP/1.1\r\nHost: x\r\nX-Slow: ", deadline_after(10s));
+  }
+  int answered = 0;
+  // One header byte a second on each, reading whatever came back.
+  const auto trickle = [&] {
+    for (int i = 0; i < kSlow; ++i) {
+      if (done[i]) continue;
+      try {
+        slow[i].write_all("a", deadline_after(1s));
+      } catch (const std::exception&) {  // the server shut its side: read what it said
+      }
+      const ReadResult r = slow[i].read_some(answers[i], Clock::now());
+      if (r != ReadResult::kTimeout && (find_head_end(answers[i]) || r != ReadResult::kData)) {
+        done[i] = true;
+        ++answered;
+      }
+    }
+  };
+  trickle();
+  // Normal requests, with all 200 still waiting: served, not queued behind them nor refused.
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(get(env_.port(), "/_info", {}, 20s).status, 200) << i;
+  }
+  const HttpResponse metrics = get(env_.port(), "/metrics", {}, 20s);
+  trickle();
+  EXPECT_EQ(answered, 0) << "a slow head was answered before its bound";
+  EXPECT_NE(metrics.body.find("eventstreams_http_heads_awaited 200\n"), std::string::npos)
+      << metrics.body.substr(0, 2000);
+  // Then each gets its 408 once its bound (8 s after its accept) passed.
+  const auto give_up = deadline_after(60s);
+  while (answered < kSlow && Clock::now() < give_up) {
+    std::this_thread::sleep_for(1s);  // the slow clients' pace, not a synchronisation
+    trickle();
+  }
+  EXPECT_EQ(answered, kSlow);
+  for (int i = 0; i < kSlow; ++i) {
+    EXPECT_EQ(answers[i].rfind("HTTP/1.1 408 Request Timeout\r\n", 0), 0u) << answers[i];
+    EXPECT_NE(answers[i].find(R"("type":"request_timeout")"), std::string::npos) << answers[i];
+  }
+}
+
 }  // namespace
 }  // namespace eventstreams::testing::errors
