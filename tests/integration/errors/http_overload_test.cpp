@@ -170,9 +170,23 @@ void expect_stream_or_overload(const std::vector<Probe>& probes, const std::stri
 TEST(HttpOverload, FullQueueIsAnswered503NotClosedSilently) {
   Env env = start_env("http_threads: 1\nhttp_max_queued: 2\n");
   const auto deadline = deadline_after(60s);
-  // Holds the only HTTP thread: connected, no request yet. It is the first in POCO's queue,
-  // so the thread takes it whatever the timing.
+  // Holds the only HTTP thread: a keep-alive request served, the thread then waiting on the
+  // connection for the next one. (A connection that sends nothing holds no thread: it waits
+  // for its head off the pool, in http/head_gate.h.)
   Probe holder(TcpConnection::connect(env.port(), deadline));
+  holder.conn.write_all(build_request("GET", "/_info", env.port(), {}), deadline);
+  while (Clock::now() < deadline) {
+    const auto end = find_head_end(holder.raw);
+    if (end) {
+      const auto head =
+          parse_response_head(std::string_view(holder.raw).substr(0, *end - 2), nullptr);
+      ASSERT_TRUE(head.has_value()) << holder.raw;
+      if (holder.raw.size() >= *end + content_length(head->headers).value_or(0)) break;
+    }
+    ASSERT_EQ(holder.conn.read_some(holder.raw, deadline), ReadResult::kData) << holder.raw;
+  }
+  ASSERT_EQ(holder.raw.rfind("HTTP/1.1 200", 0), 0u) << holder.raw;
+  holder.raw.clear();
 
   // Two of these fit in the queue (one if the holder was still in it, the thread not started
   // yet, when the queue filled); the others are over the limit at accept time.
