@@ -165,6 +165,7 @@ int run_server(const CommandLine& cl) {
   engine_options.live_hub_clients = static_cast<std::size_t>(config.live_hub_clients);
   engine_options.live_hub_linger_ms = config.live_hub_linger_ms;
   engine_options.live_replay_bytes = static_cast<std::size_t>(config.live_replay_bytes);
+  engine_options.catch_up_replay_bytes = static_cast<std::size_t>(config.catch_up_replay_bytes);
   engine_options.start_timeout_ms = static_cast<int>(config.start_timeout_ms);
   std::vector<streaming::EncoderEntry> encoders;
   for (std::size_t i = 0; i < plugins.encoders.size(); ++i) {

@@ -277,6 +277,8 @@ AppConfig parse_app_config(const YAML::Node& document, const std::string& config
        [&](auto& n, auto& k) { c.live_hub_linger_ms = as_int(n, k, 0, 24LL * 3600 * 1000); }},
       {"live_replay_bytes",
        [&](auto& n, auto& k) { c.live_replay_bytes = as_int(n, k, 0, 1LL << 32); }},
+      {"catch_up_replay_bytes",
+       [&](auto& n, auto& k) { c.catch_up_replay_bytes = as_int(n, k, 0, 1LL << 32); }},
       {"live_hub_clients",
        [&](auto& n, auto& k) { c.live_hub_clients = static_cast<int>(as_int(n, k, 1, 1 << 30)); }},
       {"event_loops",

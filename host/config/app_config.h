@@ -74,6 +74,7 @@ struct AppConfig {
   int live_hub_clients = 256;                  // clients per live hub before the next loop gets one
   std::int64_t live_hub_linger_ms = 5000;      // an empty live hub keeps its reader this long
   std::int64_t live_replay_bytes = 4 << 20;    // recent batches a live hub keeps for resumes
+  std::int64_t catch_up_replay_bytes = 1 << 20;  // the same per catch-up hub, for crowds
   int http_threads = 16;
   // Connections accepted and waiting for an HTTP thread; beyond it a connection is answered
   // 503 at once by the overload responder instead of waiting.

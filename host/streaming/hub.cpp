@@ -50,12 +50,20 @@ Hub::Hub(EventLoop& loop, const HubEnvironment& env, HubKey key, bool live,
   invalid_events_ =
       env_.metrics->counter("eventstreams_events_invalid_total",
                             "Kafka messages skipped because they are not JSON objects");
-  if (live_) start_replay_ring();
+  start_replay_ring();
 }
 
 void Hub::start_replay_ring() {
-  if (env_.live_replay_bytes == 0) return;
-  ring_ = std::make_unique<ReplayRing>(env_.live_replay_bytes);
+  const std::size_t budget = live_ ? env_.live_replay_bytes : env_.catch_up_replay_bytes;
+  if (ring_) {
+    // A catch-up hub becoming live keeps its recent past (clients on their way may have
+    // pinned it, and a crowd behind it resumes from it), under the live budget from now on;
+    // with none, it keeps only what it must.
+    ring_->set_budget(budget);
+    return;
+  }
+  if (budget == 0) return;
+  ring_ = std::make_unique<ReplayRing>(budget);
   ring_->start_at(rewriter_.ids().positions());
 }
 
@@ -392,11 +400,27 @@ void Hub::shutdown() {
   }
 }
 
-void Hub::on_drained(ClientConnection&) {
-  if (paused_) {
-    paused_ = false;
-    schedule_pump();
+void Hub::on_drained(ClientConnection& drained) {
+  if (!paused_) return;
+  // A catch-up hub shared by a crowd paused for a member whose unsent data is over the high
+  // mark; another has just drained to the low one, so that member is behind the crowd by
+  // more than the marks' difference: it is dropped (and resumes with its id) rather than
+  // holding everyone back. A catch-up hub of one client simply waits for it.
+  if (!live_ && members_ > 1) {
+    std::vector<ClientConnection*> behind;
+    for (auto& g : groups_) {
+      for (auto& m : g->members) {
+        if (m.get() != &drained && m->open() && m->above_high_watermark())
+          behind.push_back(m.get());
+      }
+    }
+    for (ClientConnection* c : behind) {
+      services::count_error(*env_.metrics, "client_too_slow");
+      c->close("client too slow: behind the others of its catch-up reader by its buffer");
+    }
   }
+  paused_ = false;
+  schedule_pump();
 }
 
 void Hub::on_closed(ClientConnection& c) {

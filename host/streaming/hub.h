@@ -4,10 +4,12 @@
 //
 // A *live* hub reads the head of a topic set and is shared by every client that asked for
 // those topics without a start position: one Kafka consumer, one JSON rewrite and one
-// encoding of each event however many clients receive it. A *private* hub serves one client
-// that starts in the past (since / Last-Event-ID) and pauses its reader while that client's
-// socket is full. Clients of a hub are split into groups by encoder, transforms and streams;
-// a group encodes each batch once into one buffer whose slices go to all its members.
+// encoding of each event however many clients receive it. A *private* (catch-up) hub serves a
+// client that starts in the past (since / Last-Event-ID) and pauses its reader while that
+// client's socket is full; clients asking for the same past a moment later join it through
+// its replay ring (a crowd), and one of them that falls behind the others by its buffer is
+// dropped, resuming with its id. Clients of a hub are split into groups by encoder, transforms and
+// streams; a group encodes each batch once into one buffer whose slices go to all its members.
 #pragma once
 
 #include <atomic>
@@ -51,6 +53,7 @@ struct HubEnvironment {
   std::size_t batch_events = 512;
   // Bytes of recent batches each live hub keeps for clients resuming near the head (0: none).
   std::size_t live_replay_bytes = 0;
+  std::size_t catch_up_replay_bytes = 0;
 };
 
 class Hub final : public IoWatcher,
@@ -78,8 +81,9 @@ class Hub final : public IoWatcher,
   // lacks (pinned by `pin`, with ids of its own), then the live stream with everyone else.
   void join_replay(std::shared_ptr<ClientConnection> connection, StreamPlan& plan,
                    std::uint64_t pin);
-  // A live hub's recent batches (null for a private hub, or when configured off). Set before
-  // the hub is registered as live, under the engine's lock.
+  // The hub's recent batches (live_replay_bytes for a live hub, catch_up_replay_bytes for a
+  // private one; null when configured off). Set before the hub is registered, and replaced
+  // (when nothing pins it) as it becomes live, both under the engine's lock.
   ReplayRing* replay_ring() const { return ring_.get(); }
   // Sends a heartbeat to clients idle for the configured interval; a live hub also posts its
   // consumer lag (about once a second).

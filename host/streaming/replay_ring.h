@@ -1,6 +1,7 @@
-// The recent past of a live hub: its last batches, kept so that a client resuming a little
-// behind the head (an EventSource reconnect with its Last-Event-ID) is served from memory and
-// joins the live hub, instead of starting a Kafka consumer of its own.
+// The recent past of a hub: its last batches, kept so that a client resuming a little behind
+// it is served from memory and joins it, instead of starting a Kafka consumer of its own. A
+// live hub's serves EventSource reconnects (a Last-Event-ID near the head); a catch-up hub's
+// serves a crowd asking for the same past (clients starting at or near the same positions).
 //
 // The ring keeps the hub's rewritten batches (the ones it just delivered) until they add up to
 // more than its byte budget, then drops the oldest. Per partition it knows from which offset
@@ -53,6 +54,12 @@ class ReplayRing {
   std::optional<std::uint64_t> pin(std::vector<PartitionStart>& starts,
                                    std::size_t max_replay_bytes);
   void unpin(std::uint64_t pin);
+  // Any thread: a new byte budget (a catch-up hub's ring becoming a live hub's keeps what
+  // it holds); the next append() evicts down to it.
+  void set_budget(std::size_t max_bytes) {
+    std::lock_guard lock(mutex_);
+    max_bytes_ = max_bytes;
+  }
 
   // Loop thread: visit(topic, event, value bytes) for every event of the batches from `pin`
   // on, oldest first (events the caller already has included: it filters by offset).
@@ -89,7 +96,7 @@ class ReplayRing {
   int slot_for(const std::string& topic, std::int32_t partition, std::int64_t offset);
   void evict_unpinned();
 
-  const std::size_t max_bytes_;
+  std::size_t max_bytes_;  // mutex_
   mutable std::mutex mutex_;
   std::vector<Slot> slots_;
   std::map<std::pair<std::string, std::int32_t>, int> slot_index_;

@@ -83,6 +83,7 @@ StreamEngine::Reservation& StreamEngine::Reservation::operator=(Reservation&& o)
     key_ = std::move(o.key_);
     replay_hub_ = std::move(o.replay_hub_);
     replay_pin_ = o.replay_pin_;
+    counted_ = o.counted_;
     o.engine_ = nullptr;
   }
   return *this;
@@ -93,6 +94,7 @@ void StreamEngine::Reservation::release() {
     engine_->release_reservation(*this);
     engine_ = nullptr;
     replay_hub_.reset();
+    counted_ = false;
   }
 }
 
@@ -108,9 +110,14 @@ StreamEngine::StreamEngine(const EngineOptions& options, SourceFactory& source,
   env_.client_buffer_bytes = options.client_buffer_bytes;
   env_.batch_events = options.batch_events;
   env_.live_replay_bytes = options.live_replay_bytes;
+  env_.catch_up_replay_bytes = options.catch_up_replay_bytes;
   replayed_resumes_ = metrics.counter(
       "eventstreams_resumes_replayed_total",
       "Resuming clients served from a live hub's recent events, without a reader of their own");
+  shared_catch_ups_ = metrics.counter(
+      "eventstreams_catch_up_shared_total",
+      "Catch-up clients that joined another's catch-up reader (a crowd replaying the same past) "
+      "instead of starting their own");
   const int n = std::max(1, options.loops);
   for (int i = 0; i < n; ++i) {
     auto state = std::make_unique<LoopState>();
@@ -267,6 +274,7 @@ bool StreamEngine::reserve(const HubKey& key, Reservation& reservation) {
   ++it->second.pending;
   reservation.engine_ = this;
   reservation.key_ = key;
+  reservation.counted_ = true;
   return true;
 }
 
@@ -274,9 +282,8 @@ std::optional<HubKey> StreamEngine::place_resume(const std::string& topics,
                                                  std::vector<PartitionStart>& starts,
                                                  Reservation& reservation) {
   reservation.release();  // before the lock: releasing takes it
-  if (options_.live_replay_bytes == 0) return std::nullopt;
   std::lock_guard lock(live_mutex_);
-  for (std::size_t loop = 0; loop < loops_.size(); ++loop) {
+  for (std::size_t loop = 0; options_.live_replay_bytes > 0 && loop < loops_.size(); ++loop) {
     HubKey key{topics, loop};
     auto it = live_.find(key);
     if (it == live_.end() || !it->second.hub || it->second.hub->failed()) continue;
@@ -292,12 +299,43 @@ std::optional<HubKey> StreamEngine::place_resume(const std::string& topics,
       return key;
     }
   }
+  return place_catch_up(topics, starts, reservation);
+}
+
+std::optional<HubKey> StreamEngine::place_catch_up(const std::string& topics,
+                                                   std::vector<PartitionStart>& starts,
+                                                   Reservation& reservation) {
+  // A catch-up hub stands in the past: "the head" is not where it is.
+  for (const auto& s : starts) {
+    if (s.offset == ReplayRing::kAtHead) return std::nullopt;
+  }
+  auto [first, last] = catch_up_.equal_range(topics);
+  for (auto it = first; it != last;) {
+    std::shared_ptr<Hub> hub = it->second.lock();
+    if (!hub || hub->live()) {  // ended, or the live hub now (its ring is a live one)
+      it = catch_up_.erase(it);
+      continue;
+    }
+    ReplayRing* ring = hub->replay_ring();
+    if (!hub->failed() && ring != nullptr) {
+      if (auto pin = ring->pin(starts, options_.client_buffer_bytes / 2)) {
+        reservation.engine_ = this;
+        reservation.key_ = hub->key();
+        reservation.replay_hub_ = hub;
+        reservation.replay_pin_ = *pin;
+        shared_catch_ups_->add();
+        return hub->key();
+      }
+    }
+    ++it;
+  }
   return std::nullopt;
 }
 
 void StreamEngine::release_reservation(Reservation& reservation) {
   std::lock_guard lock(live_mutex_);
   if (auto hub = reservation.replay_hub_.lock()) hub->replay_ring()->unpin(reservation.replay_pin_);
+  if (!reservation.counted_) return;  // a catch-up hub's: no place to give back
   auto it = live_.find(reservation.key_);
   if (it == live_.end()) return;
   if (--it->second.pending > 0) return;
@@ -381,6 +419,10 @@ void StreamEngine::attach_on_loop(LoopState& state, StreamPlan& plan, int fd,
     } else {
       private_hub_count_.fetch_add(1);
       hub->set_caught_up_callback([this, &state](Hub& h) { on_caught_up(state, h); });
+      if (hub->replay_ring() != nullptr) {
+        std::lock_guard lock(live_mutex_);
+        catch_up_.emplace(plan.hub_key.topics, hub);
+      }
     }
     hub->join(connection, plan);
     hub->start();
@@ -447,7 +489,17 @@ void StreamEngine::on_hub_empty(LoopState& state, Hub& hub, bool linger_over) {
   if (!hub.empty()) return;
   auto it = state.hubs.find(&hub);
   if (it == state.hubs.end()) return;
-  if (!hub.live()) private_hub_count_.fetch_sub(1);
+  if (!hub.live()) {
+    private_hub_count_.fetch_sub(1);
+    std::lock_guard lock(live_mutex_);
+    auto [first, last] = catch_up_.equal_range(hub.key().topics);
+    for (auto c = first; c != last; ++c) {
+      if (c->second.lock().get() == &hub) {
+        catch_up_.erase(c);
+        break;
+      }
+    }
+  }
   // Destroyed after this iteration: the hub may be on the call stack.
   state.loop->retire(std::move(it->second));
   state.hubs.erase(it);

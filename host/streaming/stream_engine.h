@@ -45,6 +45,10 @@ struct EngineOptions {
   // of its own. 0 turns it off. A client is served so only when what it lacks is at most
   // half of client_buffer_bytes.
   std::size_t live_replay_bytes = 4 << 20;
+  // The same for each catch-up hub: a client whose start lies within a catch-up hub's recent
+  // batches (a crowd replaying the same past) joins it after a replay from memory, instead of
+  // a Kafka consumer of its own. 0 turns it off.
+  std::size_t catch_up_replay_bytes = 1 << 20;
   // Bound on the source's look-ups (layout, start positions) before the headers.
   int start_timeout_ms = 10000;
 };
@@ -99,7 +103,8 @@ class StreamEngine {
         : engine_(o.engine_),
           key_(std::move(o.key_)),
           replay_hub_(std::move(o.replay_hub_)),
-          replay_pin_(o.replay_pin_) {
+          replay_pin_(o.replay_pin_),
+          counted_(o.counted_) {
       o.engine_ = nullptr;
     }
     Reservation& operator=(Reservation&& o) noexcept;
@@ -113,6 +118,7 @@ class StreamEngine {
     HubKey key_;
     std::weak_ptr<Hub> replay_hub_;  // set with a pin when the hub's replay ring serves it
     std::uint64_t replay_pin_ = 0;
+    bool counted_ = false;  // holds a place on a live hub (LiveEntry::pending)
   };
 
   // Hubs running now (live, private): for metrics and tests.
@@ -141,9 +147,14 @@ class StreamEngine {
   // For a client resuming from `starts` (every partition of its topics; ReplayRing::kAtHead
   // for "the end"): the key of a live hub whose replay ring holds every event the client
   // lacks, with a reservation that pins them, and the kAtHead entries set to that hub's
-  // position; nothing (and no reservation) when none does.
+  // position; else, when `starts` names every offset, of a catch-up hub whose ring does (a
+  // crowd replaying the same past); nothing (and no reservation) when none does.
   std::optional<HubKey> place_resume(const std::string& topics, std::vector<PartitionStart>& starts,
                                      Reservation& reservation);
+  // With live_mutex_ held: the catch-up half of place_resume().
+  std::optional<HubKey> place_catch_up(const std::string& topics,
+                                       std::vector<PartitionStart>& starts,
+                                       Reservation& reservation);
   // With live_mutex_ held and `reservation` empty.
   bool reserve(const HubKey& key, Reservation& reservation);
   // HTTP thread, from Ticket::start(): `fd` (headers sent) is the client's socket, owned now.
@@ -166,8 +177,11 @@ class StreamEngine {
   std::vector<std::unique_ptr<LoopState>> loops_;
   mutable std::mutex live_mutex_;
   std::map<HubKey, LiveEntry> live_;
+  // Catch-up hubs with a replay ring, by topic set, for crowds to share (live_mutex_).
+  std::multimap<std::string, std::weak_ptr<Hub>> catch_up_;
   std::atomic<std::size_t> private_hub_count_{0};
   Counter* replayed_resumes_ = nullptr;
+  Counter* shared_catch_ups_ = nullptr;
   bool stopped_ = false;
 };
 

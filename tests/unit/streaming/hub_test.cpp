@@ -153,6 +153,25 @@ TEST_F(HubTest, APrivateHubPausesItsReaderForASlowMemberAndDeliversEverythingOnc
   EXPECT_EQ(count(c->received, "data: "), 300u);
 }
 
+TEST_F(HubTest, ACatchUpCrowdDropsTheMemberBehindTheOthersByItsBuffer) {
+  // Two clients share one catch-up reader (as a crowd replaying the same past does): one
+  // reads, one does not. The hub pauses for the one that does not; once the other has
+  // drained, the laggard is behind by more than its buffer's marks and is dropped (it would
+  // resume with its id), and the reader goes on for the one that reads.
+  const std::string payload = "{\"pad\":\"" + std::string(2000, 'x') + "\"}";
+  for (int i = 0; i < 300; ++i) source_.push({"t", 0, i, i, payload});
+  make_hub(/*live=*/false);
+  auto slow = join(0, "g", 4096);
+  auto fast = join(0);
+  start();
+  ASSERT_TRUE(fast->wait_for("\"offset\":299}}", 10s)) << fast->received.size();
+  EXPECT_EQ(count(fast->received, "data: "), 300u);
+  EXPECT_TRUE(slow->wait_eof());
+  EXPECT_LT(count(slow->received, "data: "), 300u);
+  EXPECT_EQ(members(), 1u);
+  EXPECT_EQ(metrics_.value("eventstreams_errors_total", "type=\"client_too_slow\""), 1);
+}
+
 TEST_F(HubTest, ASourceErrorEndsEveryStreamWithAnErrorFrame) {
   make_hub(/*live=*/true);
   auto a = join(0);
