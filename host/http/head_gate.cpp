@@ -31,15 +31,7 @@ HeadGate::~HeadGate() {
 }
 
 void HeadGate::start() {
-  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (epoll_fd_ < 0 || wake_fd_ < 0) throw std::runtime_error("head gate: epoll/eventfd");
-  epoll_event ev{};
-  ev.events = EPOLLIN;
-  ev.data.fd = wake_fd_;
-  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev) != 0) {
-    throw std::runtime_error("head gate: epoll_ctl");
-  }
+  poll_.open("head gate");
   thread_ = std::thread([this] { run(); });
 }
 
@@ -49,14 +41,11 @@ void HeadGate::stop() {
     if (stopping_.exchange(true)) return;
   }
   if (thread_.joinable()) {
-    const std::uint64_t one = 1;
-    [[maybe_unused]] const ssize_t n = ::write(wake_fd_, &one, sizeof one);
+    poll_.wake();
     thread_.join();
   }
   inbox_.clear();  // the sockets close with their last reference
-  if (wake_fd_ >= 0) ::close(wake_fd_);
-  if (epoll_fd_ >= 0) ::close(epoll_fd_);
-  wake_fd_ = epoll_fd_ = -1;
+  poll_.close();
 }
 
 bool HeadGate::head_is_in(int fd, std::vector<char>& buffer) const {
@@ -85,8 +74,7 @@ void HeadGate::admit(const Poco::Net::StreamSocket& socket) {
     inbox_.push_back(socket);  // a second reference: the socket stays open with the gate
     held_.fetch_add(1);
   }
-  const std::uint64_t one = 1;
-  [[maybe_unused]] const ssize_t n = ::write(wake_fd_, &one, sizeof one);
+  poll_.wake();
 }
 
 void HeadGate::run() {
@@ -95,7 +83,7 @@ void HeadGate::run() {
   // Out of the gate: no longer watched, no longer counted.
   const auto release = [&](std::unordered_map<int, Held>::iterator it, const Handoff& to) {
     const Poco::Net::StreamSocket socket = it->second.socket;
-    epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, it->first, nullptr);
+    epoll_ctl(poll_.epoll_fd(), EPOLL_CTL_DEL, it->first, nullptr);
     held.erase(it);
     held_.fetch_sub(1);
     try {
@@ -106,12 +94,11 @@ void HeadGate::run() {
   epoll_event events[256];
   auto next_scan = Clock::now() + kScanInterval;
   while (!stopping_.load()) {
-    const int n = epoll_wait(epoll_fd_, events, 256, static_cast<int>(kScanInterval.count()));
+    const int n = epoll_wait(poll_.epoll_fd(), events, 256, static_cast<int>(kScanInterval.count()));
     for (int i = 0; i < n; ++i) {
       const int fd = events[i].data.fd;
-      if (fd == wake_fd_) {
-        std::uint64_t v;
-        [[maybe_unused]] const ssize_t r = ::read(wake_fd_, &v, sizeof v);
+      if (fd == poll_.wake_fd()) {
+        poll_.drain();
         std::vector<Poco::Net::StreamSocket> fresh;
         {
           std::lock_guard<std::mutex> lock(inbox_mutex_);
@@ -125,7 +112,7 @@ void HeadGate::run() {
           // Edge-triggered: the bytes stay unread, so level-triggered would wake at once again.
           ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
           ev.data.fd = sfd;
-          if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, sfd, &ev) != 0) {
+          if (epoll_ctl(poll_.epoll_fd(), EPOLL_CTL_ADD, sfd, &ev) != 0) {
             release(it, pass_);  // cannot watch it: let the pool read it as before
           } else if (head_is_in(sfd, peek)) {
             release(it, pass_);  // it came between admit() and now

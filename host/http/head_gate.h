@@ -24,6 +24,8 @@
 #include <thread>
 #include <vector>
 
+#include "http/epoll_wake.h"
+
 namespace eventstreams::http {
 
 class HeadGate {
@@ -60,8 +62,7 @@ class HeadGate {
   const Options options_;
   const Handoff pass_;
   const Handoff expire_;
-  int epoll_fd_ = -1;
-  int wake_fd_ = -1;
+  EpollWake poll_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> held_{0};
   std::mutex inbox_mutex_;

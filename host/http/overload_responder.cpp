@@ -105,13 +105,7 @@ OverloadResponder::~OverloadResponder() {
 }
 
 void OverloadResponder::start() {
-  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (epoll_fd_ < 0 || wake_fd_ < 0) throw std::runtime_error("overload responder: epoll/eventfd");
-  epoll_event ev{};
-  ev.events = EPOLLIN;
-  ev.data.fd = wake_fd_;
-  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
+  poll_.open("overload responder");
   thread_ = std::thread([this] { run(); });
 }
 
@@ -121,15 +115,12 @@ void OverloadResponder::stop() {
     if (stopping_.exchange(true)) return;
   }
   if (thread_.joinable()) {
-    const std::uint64_t one = 1;
-    [[maybe_unused]] const ssize_t n = ::write(wake_fd_, &one, sizeof one);
+    poll_.wake();
     thread_.join();
   }
   for (const auto& entry : inbox_) ::close(entry.first);
   inbox_.clear();
-  if (wake_fd_ >= 0) ::close(wake_fd_);
-  if (epoll_fd_ >= 0) ::close(epoll_fd_);
-  wake_fd_ = epoll_fd_ = -1;
+  poll_.close();
 }
 
 bool OverloadResponder::adopt(int fd, Refusal refusal) {
@@ -153,8 +144,7 @@ bool OverloadResponder::adopt(int fd, Refusal refusal) {
     }
     inbox_.emplace_back(own, refusal);
   }
-  const std::uint64_t one = 1;
-  [[maybe_unused]] const ssize_t n = ::write(wake_fd_, &one, sizeof one);
+  poll_.wake();
   return true;
 }
 
@@ -172,7 +162,7 @@ void OverloadResponder::run() {
     epoll_event ev{};
     ev.events = events;
     ev.data.fd = fd;
-    epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev);
+    epoll_ctl(poll_.epoll_fd(), EPOLL_CTL_MOD, fd, &ev);
   };
   // Sends what is left; then half-closes and waits for the client's close. False: closed.
   auto flush = [&](int fd, Conn& c) {
@@ -238,12 +228,11 @@ void OverloadResponder::run() {
 
   epoll_event events[256];
   while (!stopping_.load()) {
-    const int n = epoll_wait(epoll_fd_, events, 256, static_cast<int>(kScanInterval.count()));
+    const int n = epoll_wait(poll_.epoll_fd(), events, 256, static_cast<int>(kScanInterval.count()));
     for (int i = 0; i < n; ++i) {
       const int fd = events[i].data.fd;
-      if (fd == wake_fd_) {
-        std::uint64_t v;
-        [[maybe_unused]] const ssize_t r = ::read(wake_fd_, &v, sizeof v);
+      if (fd == poll_.wake_fd()) {
+        poll_.drain();
         std::vector<std::pair<int, Refusal>> fresh;
         {
           std::lock_guard<std::mutex> lock(inbox_mutex_);
@@ -257,7 +246,7 @@ void OverloadResponder::run() {
           epoll_event ev{};
           ev.events = EPOLLIN | EPOLLRDHUP;
           ev.data.fd = nfd;
-          if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, nfd, &ev) != 0) close_conn(nfd);
+          if (epoll_ctl(poll_.epoll_fd(), EPOLL_CTL_ADD, nfd, &ev) != 0) close_conn(nfd);
         }
         continue;
       }

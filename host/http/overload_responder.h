@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "config/app_config.h"
+#include "http/epoll_wake.h"
 #include "services/json_logger.h"
 #include "services/metrics_registry.h"
 
@@ -60,8 +61,7 @@ class OverloadResponder {
   Counter* answered_;
   Counter* dropped_;
 
-  int epoll_fd_ = -1;
-  int wake_fd_ = -1;
+  EpollWake poll_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> pending_{0};
   std::mutex inbox_mutex_;

@@ -377,6 +377,7 @@ void Hub::heartbeat(std::int64_t now_ms) {
   // An idle reader learns that it reached the end from a fetch response that brings no
   // event, so no wake-up: look again on the timer.
   check_caught_up();
+  drop_stalled_members(now_ms);
   post_lag(now_ms);
   if (env_.heartbeat_interval_ms <= 0) return;
   for (auto& g : groups_) {
@@ -401,26 +402,49 @@ void Hub::shutdown() {
 }
 
 void Hub::on_drained(ClientConnection& drained) {
-  if (!paused_) return;
-  // A catch-up hub shared by a crowd paused for a member whose unsent data is over the high
-  // mark; another has just drained to the low one, so that member is behind the crowd by
-  // more than the marks' difference: it is dropped (and resumes with its id) rather than
-  // holding everyone back. A catch-up hub of one client simply waits for it.
-  if (!live_ && members_ > 1) {
-    std::vector<ClientConnection*> behind;
-    for (auto& g : groups_) {
-      for (auto& m : g->members) {
-        if (m.get() != &drained && m->open() && m->above_high_watermark())
-          behind.push_back(m.get());
+  if (paused_ && !waits_for_laggard(&drained)) {
+    paused_ = false;
+    schedule_pump();
+  }
+}
+
+bool Hub::waits_for_laggard(const ClientConnection* except) const {
+  // A catch-up hub shared by a crowd paused for a member over the high mark, and one has just
+  // drained to the low mark: the crowd reads on, and a member a moment slower than the others
+  // keeps receiving, up to client_buffer_bytes unsent. Past that the crowd waits for it,
+  // unless it stopped reading (drop_stalled_members). A hub of one client waits for it anyway.
+  if (live_ || members_ <= 1) return false;
+  for (const auto& g : groups_) {
+    for (const auto& m : g->members) {
+      if (m.get() != except && m->open() && m->pending_bytes() > env_.client_buffer_bytes) {
+        return true;
       }
     }
-    for (ClientConnection* c : behind) {
-      services::count_error(*env_.metrics, "client_too_slow");
-      c->close("client too slow: behind the others of its catch-up reader by its buffer");
+  }
+  return false;
+}
+
+void Hub::drop_stalled_members(std::int64_t now_ms) {
+  if (live_ || !paused_ || members_ <= 1) return;
+  std::vector<ClientConnection*> stalled;
+  for (auto& g : groups_) {
+    for (auto& m : g->members) {
+      if (m->open() && m->pending_bytes() > env_.client_buffer_bytes &&
+          now_ms - m->last_send_ms() >= kStalledMemberMs) {
+        stalled.push_back(m.get());
+      }
     }
   }
-  paused_ = false;
-  schedule_pump();
+  if (stalled.empty()) return;
+  for (ClientConnection* c : stalled) {
+    services::count_error(*env_.metrics, "client_too_slow");
+    c->close("client too slow: it stopped reading while others share its catch-up reader");
+  }
+  // The others may all be waiting with empty queues: no drain of theirs would wake the reader.
+  if (!waits_for_laggard(nullptr)) {
+    paused_ = false;
+    schedule_pump();
+  }
 }
 
 void Hub::on_closed(ClientConnection& c) {

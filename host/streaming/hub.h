@@ -7,9 +7,10 @@
 // encoding of each event however many clients receive it. A *private* (catch-up) hub serves a
 // client that starts in the past (since / Last-Event-ID) and pauses its reader while that
 // client's socket is full; clients asking for the same past a moment later join it through
-// its replay ring (a crowd), and one of them that falls behind the others by its buffer is
-// dropped, resuming with its id. Clients of a hub are split into groups by encoder, transforms and
-// streams; a group encodes each batch once into one buffer whose slices go to all its members.
+// its replay ring (a crowd). A crowd member may fall behind the others by its buffer; past that
+// the crowd waits for it, and drops it (it resumes with its id) if it stops reading. Clients of a
+// hub are split into groups by encoder, transforms and streams; a group encodes each batch once
+// into one buffer whose slices go to all its members.
 #pragma once
 
 #include <atomic>
@@ -112,6 +113,9 @@ class Hub final : public IoWatcher,
   bool failed() const { return failed_.load(std::memory_order_acquire); }
   const HubKey& key() const { return key_; }
 
+  // How long a crowd waits for a member that takes nothing (drop_stalled_members).
+  static constexpr std::int64_t kStalledMemberMs = 5000;
+
   void on_io(std::uint32_t events) override;
   void on_drained(ClientConnection& c) override;
   void on_closed(ClientConnection& c) override;
@@ -135,6 +139,12 @@ class Hub final : public IoWatcher,
   // Observes the produce-to-send delay of the events of `batch` just handed to clients.
   void observe_delay(const EventBatch& batch);
   void post_lag(std::int64_t now_ms);
+  // A catch-up hub shared by several clients and paused for one with client_buffer_bytes
+  // unsent that has not taken a byte for kStalledMemberMs: that one is dropped (it resumes
+  // with its id), and the others read on.
+  void drop_stalled_members(std::int64_t now_ms);
+  // Whether a paused hub keeps waiting for a member other than `except` (see on_drained).
+  bool waits_for_laggard(const ClientConnection* except) const;
 
   EventLoop& loop_;
   const HubEnvironment& env_;

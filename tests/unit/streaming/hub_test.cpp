@@ -153,17 +153,26 @@ TEST_F(HubTest, APrivateHubPausesItsReaderForASlowMemberAndDeliversEverythingOnc
   EXPECT_EQ(count(c->received, "data: "), 300u);
 }
 
-TEST_F(HubTest, ACatchUpCrowdDropsTheMemberBehindTheOthersByItsBuffer) {
+TEST_F(HubTest, ACatchUpCrowdWaitsForAMemberBehindButDropsOneThatStoppedReading) {
   // Two clients share one catch-up reader (as a crowd replaying the same past does): one
-  // reads, one does not. The hub pauses for the one that does not; once the other has
-  // drained, the laggard is behind by more than its buffer's marks and is dropped (it would
-  // resume with its id), and the reader goes on for the one that reads.
+  // reads, one does not. The crowd reads on while the laggard is within its buffer, then
+  // waits for it; once it has taken nothing for kStalledMemberMs it is dropped (it would
+  // resume with its id) and the reader goes on for the one that reads.
   const std::string payload = "{\"pad\":\"" + std::string(2000, 'x') + "\"}";
   for (int i = 0; i < 300; ++i) source_.push({"t", 0, i, i, payload});
+  env_.batch_events = 8;  // small batches, so that the reader has a pace to lose
   make_hub(/*live=*/false);
   auto slow = join(0, "g", 4096);
   auto fast = join(0);
   start();
+  // The reader paused, with the fast one short of the end: it waits for the laggard.
+  ASSERT_FALSE(fast->wait_for("\"offset\":299}}", 1s)) << fast->received.size();
+  EXPECT_EQ(members(), 2u);
+  std::int64_t now = 0;
+  on_loop(loop_, [&] { now = loop_.now_ms(); });
+  on_loop(loop_, [&] { hub_->heartbeat(now + Hub::kStalledMemberMs - 2500); });
+  EXPECT_EQ(members(), 2u) << "dropped before it stalled for long";
+  on_loop(loop_, [&] { hub_->heartbeat(now + Hub::kStalledMemberMs + 1000); });
   ASSERT_TRUE(fast->wait_for("\"offset\":299}}", 10s)) << fast->received.size();
   EXPECT_EQ(count(fast->received, "data: "), 300u);
   EXPECT_TRUE(slow->wait_eof());
