@@ -52,8 +52,10 @@ class StripUserComments final : public Transform {
       user = doc["performer"]["user_text"].GetString();
     }
     if (!users_.count(user)) return;
-    const bool removed = doc.RemoveMember("comment") | doc.RemoveMember("parsedcomment");
-    if (!removed) return;
+    // Both removed, whichever is there (no short circuit).
+    const bool removed_comment = doc.RemoveMember("comment");
+    const bool removed_parsed = doc.RemoveMember("parsedcomment");
+    if (!removed_comment && !removed_parsed) return;
     rapidjson::StringBuffer out;
     rapidjson::Writer<rapidjson::StringBuffer> writer(out);
     doc.Accept(writer);
@@ -95,7 +97,10 @@ std::unique_ptr<TransformFactory> create(const PluginContext& ctx, std::string& 
       error = "config must be a map";
       return nullptr;
     }
-    for (auto it = config.MemberBegin(); it != config.MemberEnd(); ++it) {
+    // Read through a const view: RapidJSON 1.1's non-const member iterators compare
+    // ambiguously in C++20 (clang's -Wambiguous-reversed-operator), its const ones do not.
+    const rapidjson::Value& map = config;
+    for (auto it = map.MemberBegin(); it != map.MemberEnd(); ++it) {
       if (std::string(it->name.GetString()) != "users") {
         error = std::string("unknown config key '") + it->name.GetString() + "'";
         return nullptr;

@@ -225,7 +225,10 @@ std::optional<Config> parse_config(std::string_view config_json, std::string& er
     error = std::string(kErrorPrefix) + "must be a map";
     return std::nullopt;
   }
-  for (auto m = doc.MemberBegin(); m != doc.MemberEnd(); ++m) {
+  // Through a const view: RapidJSON 1.1's non-const member iterators compare ambiguously in
+  // C++20 (clang's -Wambiguous-reversed-operator), its const ones do not.
+  const rapidjson::Value& map = doc;
+  for (auto m = map.MemberBegin(); m != map.MemberEnd(); ++m) {
     const std::string_view key = text_of(m->name);
     if (key == "width") {
       if (!m->value.IsUint() || m->value.GetUint() > kMaxWidth) {

@@ -60,7 +60,7 @@ TEST(FilterPluginLoad, FiltersThroughFactory) {
   key = "x";
   EXPECT_EQ(factory->create(request, key, error), nullptr);
   EXPECT_NE(error.find("empty value list"), std::string::npos) << error;
-  // Transform and factory are destroyed before `plugin` unloads the code they run.
+  // Transform and factory are destroyed before `plugin`, as the host orders it (PluginObject).
 }
 
 }  // namespace

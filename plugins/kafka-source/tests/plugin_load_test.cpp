@@ -92,7 +92,7 @@ TEST(KafkaSourcePlugin, LoadsAndReadsDemoEvents) {
   EXPECT_GE(seen, 10u);
   reader.reset();
   EXPECT_EQ(factory->open_readers(), 0u);
-  factory.reset();  // before `plugin` unloads the code it runs
+  factory.reset();  // before `plugin`, as the host orders it (PluginObject)
 }
 
 }  // namespace

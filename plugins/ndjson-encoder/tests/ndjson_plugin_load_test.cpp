@@ -59,7 +59,7 @@ TEST(NdjsonPluginLoad, EncodesThroughFactory) {
   EXPECT_EQ(frames[0].event_index, 0u);
   EXPECT_EQ(frames[0].offset, 0u);
   EXPECT_EQ(frames[0].length, batch.value(e).size() + 1);
-  // Encoder and factory are destroyed before `plugin` unloads the code they run.
+  // Encoder and factory are destroyed before `plugin`, as the host orders it (PluginObject).
 }
 
 }  // namespace

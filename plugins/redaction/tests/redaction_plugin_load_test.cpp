@@ -57,7 +57,7 @@ TEST(RedactionPluginLoad, RedactsThroughFactory) {
   EXPECT_EQ(
       batch.value(batch.events[1]),
       R"({"meta":{"domain":"de.wikipedia.org","stream":"mediawiki.recentchange"},"title":"Redact_this","user":"u"})");
-  // Transform and factory are destroyed before `plugin` unloads the code they run.
+  // Transform and factory are destroyed before `plugin`, as the host orders it (PluginObject).
 }
 
 }  // namespace

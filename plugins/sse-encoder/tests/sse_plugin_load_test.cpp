@@ -59,7 +59,7 @@ TEST(SsePluginLoad, EncodesThroughFactory) {
   EXPECT_EQ(frames[0].event_index, 0u);
   EXPECT_EQ(frames[0].offset, preamble.size());
   EXPECT_EQ(frames[0].length, frame.size());
-  // Encoder and factory are destroyed before `plugin` unloads the code they run.
+  // Encoder and factory are destroyed before `plugin`, as the host orders it (PluginObject).
 }
 
 }  // namespace

@@ -24,8 +24,8 @@
 
 namespace eventstreams::testing {
 
-// A plugin module, loaded as the host loads it (local binding, symbols bound at load). Objects
-// the plugin made must be destroyed before this unloads the code they run.
+// A plugin module, loaded as the host loads it (local binding, symbols bound at load) and, as
+// the host keeps it, never unmapped: the process exits with the module still there.
 class LoadedPlugin {
  public:
   explicit LoadedPlugin(const std::string& path);
