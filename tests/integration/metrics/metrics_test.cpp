@@ -92,8 +92,9 @@ Scrape parse(const TempDir& dir, const std::string& text) {
     s.family = d["family"].GetString();
     s.type = d["type"].GetString();
     s.name = d["name"].GetString();
-    for (const auto& m : d["labels"].GetObject())
-      s.labels[m.name.GetString()] = m.value.GetString();
+    // Through a const value: its member iterators compare unambiguously in C++20 (clang).
+    const rapidjson::Value& labels = d["labels"];
+    for (const auto& m : labels.GetObject()) s.labels[m.name.GetString()] = m.value.GetString();
     s.value = d["value"].GetDouble();
     out.samples.push_back(std::move(s));
   }
