@@ -1,7 +1,10 @@
 #include "support/kafka_broker.h"
 
+#include <arpa/inet.h>
 #include <librdkafka/rdkafka.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -186,17 +189,40 @@ void KafkaBroker::kill() {
   std::ifstream in(data_dir_ + "/pid");
   long pid = 0;
   if (!(in >> pid) || pid <= 0) throw std::runtime_error("kill: no broker pid in " + data_dir_);
-  const std::string cmdline = "/proc/" + std::to_string(pid) + "/cmdline";
-  auto alive = [&] {
-    std::ifstream f(cmdline);
+  const std::string proc = "/proc/" + std::to_string(pid);
+  auto ours = [&] {
+    std::ifstream f(proc + "/cmdline");
     std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
     return text.find(data_dir_ + "/server.properties") != std::string::npos;
   };
-  if (!alive()) throw std::runtime_error("kill: the broker is not running");
+  // Gone once reaped, or a zombie: only then are its descriptors (the listening socket, the
+  // log directory's lock) closed. Its command line goes earlier, with its memory.
+  auto gone = [&] {
+    std::ifstream f(proc + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    const size_t paren = stat.rfind(')');
+    if (!f || paren == std::string::npos || paren + 2 >= stat.size()) return true;
+    const char state = stat[paren + 2];
+    return state == 'Z' || state == 'X';
+  };
+  if (!ours()) throw std::runtime_error("kill: the broker is not running");
   ::kill(static_cast<pid_t>(pid), SIGKILL);
   const auto deadline = deadline_after(std::chrono::seconds(30));
-  // A killed process keeps its /proc entry (without a command line) until it is reaped.
-  while (alive()) {
+  // The leader thread can be a zombie while the others still exit: also wait until nothing
+  // listens on the broker's port any more.
+  const int port = std::stoi(bootstrap_.substr(bootstrap_.rfind(':') + 1));
+  auto listening = [&] {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return true;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    return connected;
+  };
+  while (!gone() || listening()) {
     if (Clock::now() >= deadline) throw std::runtime_error("kill: the broker is still running");
     backoff();
   }
