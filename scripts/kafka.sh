@@ -4,7 +4,8 @@
 #
 #   scripts/kafka.sh fetch                 resolve the broker jars into the cache (idempotent);
 #                                          prints libdir=DIR
-#   scripts/kafka.sh start DATADIR [PORT]  configure, format and start a broker in DATADIR;
+#   scripts/kafka.sh start DATADIR [PORT]  configure, format and start a broker in DATADIR
+#                                          (a DATADIR started before keeps its data);
 #                                          PORT 0 or absent picks free ports. Prints
 #                                          bootstrap=127.0.0.1:PORT once the broker answers a
 #                                          metadata request; writes DATADIR/pid and
@@ -236,6 +237,9 @@ cmd_start() {
   local attempts=1
   [[ "${want_port}" == 0 ]] && attempts=3
   local attempt port cport pid formatted=0
+  # A restart on the same data: the log directory keeps its cluster id (formatting it again
+  # with a new id would make the broker refuse to start).
+  [[ -f "${datadir}/logs/meta.properties" ]] && formatted=1
   for attempt in $(seq 1 "${attempts}"); do
     if [[ "${want_port}" == 0 ]]; then
       port="$(pick_port)"

@@ -4,6 +4,7 @@
 #include <Poco/Net/StreamSocket.h>
 #include <unistd.h>
 
+#include <optional>
 #include <set>
 
 #include "http/accept_negotiation.h"
@@ -202,12 +203,26 @@ void StreamRoute::handleRequest(Poco::Net::HTTPServerRequest& request,
   auto stream = stream_request(ctx_, request, std::move(*parsed));
   if (!stream) return refuse(request, response, stream.error());
   const EncoderFactory& encoder = *ctx_.plugins->encoders[stream->encoder_index];
-  auto ticket = ctx_.engine->open(std::move(*stream));
-  if (!ticket) return refuse(request, response, ticket.error());
+  const std::string& encoder_name = ctx_.plugins->encoder_names[stream->encoder_index];
+  // The encoder's preamble() (in open) and content_type() may throw: a plugin that does fails
+  // this request with a problem body, not the connection without an answer.
+  std::optional<streaming::Ticket> ticket;
+  std::string head;
+  try {
+    auto opened = ctx_.engine->open(std::move(*stream));
+    if (!opened) return refuse(request, response, opened.error());
+    ticket.emplace(std::move(*opened));
+    head = response_head(ctx_, encoder, ticket->truncated());
+  } catch (const std::exception& e) {
+    const LogField fields[] = {{"encoder", encoder_name}, {"error", e.what()}};
+    ctx_.logger->log_fields(LogLevel::kError, "encoder plugin failed", fields);
+    return refuse(request, response,
+                  Problem{500, "internal_error", "Internal Server Error",
+                          "The encoder '" + encoder_name + "' failed: " + e.what(), 0});
+  }
 
   // From here on the response is ours to write: take the socket from the HTTP server so
   // that no pool thread stays with this client.
-  const std::string head = response_head(ctx_, encoder, ticket->truncated());
   response.setKeepAlive(false);
   Poco::Net::StreamSocket socket =
       static_cast<Poco::Net::HTTPServerRequestImpl&>(request).detachSocket();

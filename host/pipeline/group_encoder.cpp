@@ -26,6 +26,7 @@ std::size_t write_chunk_header(std::string& buf, std::size_t payload_size) {
 GroupEncoder::GroupEncoder(std::unique_ptr<Encoder> encoder,
                            std::vector<std::unique_ptr<Transform>> transforms)
     : encoder_(std::move(encoder)), transforms_(std::move(transforms)) {
+  if (!encoder_) return;
   std::string hb;
   encoder_->heartbeat(hb);
   heartbeat_chunk_ = shared_chunk(hb);

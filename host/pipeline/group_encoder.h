@@ -24,6 +24,9 @@ class GroupEncoder {
   Chunk encode(const EventBatch& batch);
   // A batch of this group alone (a replay): the transforms edit it in place.
   Chunk encode_own(EventBatch& batch);
+  // False when the encoder plugin made no encoder (create() returned null): the group's
+  // clients cannot be served, and nothing here may be called but usable().
+  bool usable() const { return encoder_ != nullptr; }
   // Frames the last encode() wrote: the events sent.
   std::size_t frames() const { return frames_.size(); }
 

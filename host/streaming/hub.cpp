@@ -107,12 +107,29 @@ Hub::Group& Hub::group_for(StreamPlan& plan) {
 }
 
 void Hub::join(std::shared_ptr<ClientConnection> connection, StreamPlan& plan) {
-  add_member(std::move(connection), group_for(plan));
+  Group& g = group_for(plan);
+  ClientConnection& c = *connection;
+  add_member(std::move(connection), g);
+  if (!g.encoder.usable()) refuse_unencodable(c, g);
+}
+
+void Hub::refuse_unencodable(ClientConnection& c, const Group& g) {
+  const LogField fields[] = {{"encoder", env_.encoders[g.encoder_index].name},
+                             {"request_id", c.client().request_id}};
+  env_.logger->log_fields(LogLevel::kError, "the encoder plugin made no encoder: stream ends",
+                          fields);
+  // Its head is out: the stream can only end (the client sees no clean end of the body).
+  c.close("the encoder plugin made no encoder");
 }
 
 void Hub::join_replay(std::shared_ptr<ClientConnection> connection, StreamPlan& plan,
                       std::uint64_t pin) {
   Group& g = group_for(plan);
+  if (!g.encoder.usable()) {
+    ClientConnection& c = *connection;
+    add_member(std::move(connection), g);
+    return refuse_unencodable(c, g);
+  }
   // Copied out under the ring's lock (which pin() on HTTP threads waits for), encoded after
   // it; at most what the engine allowed, half of client_buffer_bytes.
   pipeline::ReplayBatch replay(plan.partitions, plan.cluster_id,

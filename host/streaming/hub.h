@@ -123,6 +123,8 @@ class Hub final : public IoWatcher,
  private:
   struct Group;
   Group& group_for(StreamPlan& plan);
+  // Ends a member of a group whose encoder plugin made no encoder.
+  void refuse_unencodable(ClientConnection& c, const Group& g);
   void add_member(std::shared_ptr<ClientConnection> connection, Group& g);
   void start_replay_ring();
   void pump();

@@ -88,13 +88,38 @@ SourceStatus PositionResolver::resolve(const std::vector<StartSpec>& specs,
   std::map<PartitionKey, Watermarks> watermarks;
   for (const auto& spec : specs)
     watermarks.emplace(PartitionKey{spec.topic, spec.partition}, Watermarks{});
-  for (auto& [key, wm] : watermarks) {
+  // Watermarks through offsets_for_times with ListOffsets' own "timestamps" for the oldest
+  // (-2) and the next (-1) offset, not query_watermark_offsets: before librdkafka 2.3 that
+  // one ignores its timeout while a partition's leader is down (librdkafka #2588, #4460), so
+  // a request made while the broker is down would hang its HTTP thread until it is back.
+  for (const bool high : {false, true}) {
+    std::unique_ptr<rd_kafka_topic_partition_list_t, ListDeleter> list(
+        rd_kafka_topic_partition_list_new(static_cast<int>(watermarks.size())));
+    for (const auto& [key, wm] : watermarks) {
+      rd_kafka_topic_partition_list_add(list.get(), key.first.c_str(), key.second)->offset =
+          high ? RD_KAFKA_OFFSET_END : RD_KAFKA_OFFSET_BEGINNING;
+    }
     const int left = remaining_ms(deadline);
     if (left <= 0) return out_of_time(timeout_ms);
-    const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
-        rk_, key.first.c_str(), key.second, &wm.low, &wm.high, left);
+    const rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(rk_, list.get(), left);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return request_error(err, "watermarks of " + partition_name(key.first, key.second));
+      // Name the partition that failed (e.g. an unknown one) where the answer says which.
+      for (int i = 0; i < list->cnt; ++i) {
+        const rd_kafka_topic_partition_t& tp = list->elems[i];
+        if (tp.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+          return request_error(err, "watermarks of " + partition_name(tp.topic, tp.partition));
+        }
+      }
+      return request_error(err, "watermarks");
+    }
+    for (auto& [key, wm] : watermarks) {
+      const rd_kafka_topic_partition_t* tp =
+          rd_kafka_topic_partition_list_find(list.get(), key.first.c_str(), key.second);
+      if (tp == nullptr) return {SourceStatus::Code::kError, "Kafka watermarks: no answer"};
+      if (tp->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return request_error(tp->err, "watermarks of " + partition_name(key.first, key.second));
+      }
+      (high ? wm.high : wm.low) = tp->offset;
     }
   }
 

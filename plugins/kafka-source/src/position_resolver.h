@@ -31,9 +31,9 @@ class PositionResolver {
  public:
   explicit PositionResolver(rd_kafka_t* rk) noexcept : rk_(rk) {}
 
-  // Watermarks of every partition named (query_watermark_offsets, one partition after the
-  // other), then one offsets_for_times call for all timestamp specs, all within
-  // `timeout_ms`. Errors map to kTimeout / kUnavailable / kTopicNotFound / kError.
+  // Watermarks of every partition named (two offsets_for_times calls: oldest, next), then
+  // one offsets_for_times call for all timestamp specs, all within `timeout_ms`. Errors map to
+  // kTimeout / kUnavailable / kTopicNotFound / kError.
   SourceStatus resolve(const std::vector<StartSpec>& specs, std::vector<StartPosition>& out,
                        int timeout_ms) const;
 

@@ -16,6 +16,7 @@
 
 #include "support/http_client.h"
 #include "support/kafka_broker.h"
+#include "support/metrics_text.h"
 #include "support/producer.h"
 #include "support/server_process.h"
 #include "support/sse_client.h"
@@ -25,47 +26,6 @@ namespace eventstreams::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-// The value of an unlabelled metric line "NAME VALUE" in a Prometheus text body.
-std::optional<long long> metric_value(const std::string& body, const std::string& name) {
-  const std::string prefix = name + " ";
-  size_t pos = 0;
-  while (pos < body.size()) {
-    size_t end = body.find('\n', pos);
-    if (end == std::string::npos) end = body.size();
-    const std::string_view line(body.data() + pos, end - pos);
-    if (line.rfind(prefix, 0) == 0) return std::stoll(std::string(line.substr(prefix.size())));
-    pos = end + 1;
-  }
-  return std::nullopt;
-}
-
-using Gauges = std::map<std::string, long long>;
-
-// Polls /metrics until every gauge has its expected value; on timeout, the last body.
-::testing::AssertionResult wait_for_gauges(uint16_t port, const Gauges& expected,
-                                           std::chrono::milliseconds timeout = 10s) {
-  const auto deadline = deadline_after(timeout);
-  std::string body;
-  while (true) {
-    body = get(port, "/metrics").body;
-    bool all = true;
-    for (const auto& [name, value] : expected) {
-      if (metric_value(body, name) != value) all = false;
-    }
-    if (all) return ::testing::AssertionSuccess();
-    if (Clock::now() >= deadline) break;
-    // Bounded polling interval while the server's loops catch up; not a synchronisation sleep.
-    std::this_thread::sleep_for(20ms);
-  }
-  auto failure = ::testing::AssertionFailure() << "gauges not reached within timeout:";
-  for (const auto& [name, value] : expected) {
-    const auto got = metric_value(body, name);
-    failure << " " << name << "=" << (got ? std::to_string(*got) : "<absent>") << " (want " << value
-            << ")";
-  }
-  return failure;
-}
 
 struct OneStream {
   std::string topic;

@@ -1,6 +1,10 @@
 #include "support/kafka_broker.h"
 
+#include <arpa/inet.h>
 #include <librdkafka/rdkafka.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -141,26 +146,101 @@ void KafkaBroker::start() {
     std::cerr << "[kafka] " << file << " is missing (fixture not run); starting a broker\n";
   }
   TempDir dir("es-kafka-");
+  dir.keep();
+  data_dir_ = dir.path();
+  launch("0");
+}
+
+void KafkaBroker::launch(const std::string& port) {
   const auto started = Clock::now();
   RunResult r =
-      run_capture({kScript, "start", dir.path(), "0"}, std::chrono::seconds(300),
+      run_capture({kScript, "start", data_dir_, port}, std::chrono::seconds(300),
                   {"KAFKA_OWNER_PID=" + std::to_string(::getpid()), "KAFKA_OWNER_CLEANUP=1"});
   const std::string marker = "bootstrap=";
   size_t pos = r.output.find(marker);
   if (r.exit_code != 0 || r.timed_out || pos == std::string::npos) {
-    run_capture({kScript, "stop", dir.path()}, std::chrono::seconds(30));
+    run_capture({kScript, "stop", data_dir_}, std::chrono::seconds(30));
+    std::error_code ec;
+    std::filesystem::remove_all(data_dir_, ec);
+    data_dir_.clear();
     throw std::runtime_error("scripts/kafka.sh start failed (exit " + std::to_string(r.exit_code) +
                              (r.timed_out ? ", timed out" : "") + "):\n" + r.output);
   }
   size_t end = r.output.find('\n', pos);
   bootstrap_ = r.output.substr(pos + marker.size(),
                                end == std::string::npos ? end : end - pos - marker.size());
-  dir.keep();
-  data_dir_ = dir.path();
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
   std::cerr << "[kafka] broker " << bootstrap_ << " started in " << ms << " ms (" << data_dir_
             << ")\n";
+}
+
+std::unique_ptr<KafkaBroker> KafkaBroker::start_own() {
+  std::unique_ptr<KafkaBroker> broker(new KafkaBroker());
+  TempDir dir("es-kafka-own-");
+  dir.keep();
+  broker->data_dir_ = dir.path();
+  broker->launch("0");
+  return broker;
+}
+
+void KafkaBroker::kill() {
+  if (data_dir_.empty()) throw std::runtime_error("kill: not a broker of this process's own");
+  std::ifstream in(data_dir_ + "/pid");
+  long pid = 0;
+  if (!(in >> pid) || pid <= 0) throw std::runtime_error("kill: no broker pid in " + data_dir_);
+  const std::string proc = "/proc/" + std::to_string(pid);
+  auto ours = [&] {
+    std::ifstream f(proc + "/cmdline");
+    std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    return text.find(data_dir_ + "/server.properties") != std::string::npos;
+  };
+  // Gone once reaped, or a zombie: only then are its descriptors (the listening socket, the
+  // log directory's lock) closed. Its command line goes earlier, with its memory.
+  auto gone = [&] {
+    std::ifstream f(proc + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    const size_t paren = stat.rfind(')');
+    if (!f || paren == std::string::npos || paren + 2 >= stat.size()) return true;
+    const char state = stat[paren + 2];
+    return state == 'Z' || state == 'X';
+  };
+  if (!ours()) throw std::runtime_error("kill: the broker is not running");
+  ::kill(static_cast<pid_t>(pid), SIGKILL);
+  const auto deadline = deadline_after(std::chrono::seconds(30));
+  // The leader thread can be a zombie while the others still exit: also wait until nothing
+  // listens on the broker's port any more.
+  const int port = std::stoi(bootstrap_.substr(bootstrap_.rfind(':') + 1));
+  auto listening = [&] {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return true;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    return connected;
+  };
+  while (!gone() || listening()) {
+    if (Clock::now() >= deadline) throw std::runtime_error("kill: the broker is still running");
+    backoff();
+  }
+  // Lets the watchdog go and forgets the pid (the broker is no longer there to stop).
+  run_capture({kScript, "stop", data_dir_}, std::chrono::seconds(30));
+}
+
+void KafkaBroker::stop_process() {
+  if (data_dir_.empty())
+    throw std::runtime_error("stop_process: not a broker of this process's own");
+  RunResult r = run_capture({kScript, "stop", data_dir_}, std::chrono::seconds(60));
+  if (r.exit_code != 0) throw std::runtime_error("scripts/kafka.sh stop failed: " + r.output);
+}
+
+void KafkaBroker::restart() {
+  if (data_dir_.empty()) throw std::runtime_error("restart: not a broker of this process's own");
+  const size_t colon = bootstrap_.rfind(':');
+  launch(bootstrap_.substr(colon + 1));
 }
 
 void KafkaBroker::stop() {

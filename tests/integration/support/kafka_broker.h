@@ -28,6 +28,19 @@ class KafkaBroker {
   // later calls rethrow at once.
   static KafkaBroker& shared();
 
+  // A broker of the caller's own (scripts/kafka.sh in a temporary directory, on free ports),
+  // for tests that stop, kill and restart it; stopped and removed on destruction. Throws
+  // std::runtime_error if it cannot be started.
+  static std::unique_ptr<KafkaBroker> start_own();
+  // Own broker only: SIGKILL to the broker process (no clean shutdown: the log is recovered
+  // on the next start), returning once it is gone.
+  void kill();
+  // Own broker only: SIGTERM, returning once it has stopped (SIGKILL after 15 s).
+  void stop_process();
+  // Own broker only, after kill() or stop_process(): starts it again on the same data
+  // directory and the same port, returning once it answers a metadata request.
+  void restart();
+
   // "127.0.0.1:PORT".
   const std::string& bootstrap() const { return bootstrap_; }
 
@@ -60,6 +73,8 @@ class KafkaBroker {
  private:
   KafkaBroker() = default;
   void start();
+  // scripts/kafka.sh start in data_dir_ on `port` (0: free ports); sets bootstrap_.
+  void launch(const std::string& port);
   void stop();
   rd_kafka_t* admin();
   static void stop_at_exit();

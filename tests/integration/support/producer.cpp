@@ -11,7 +11,9 @@ namespace eventstreams::testing {
 
 Producer::Producer() : Producer(KafkaBroker::shared().bootstrap()) {}
 
-Producer::Producer(const std::string& bootstrap) {
+Producer::Producer(const std::string& bootstrap) : Producer(bootstrap, {}) {}
+
+Producer::Producer(const std::string& bootstrap, const std::map<std::string, std::string>& config) {
   char errstr[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   auto set = [&](const char* k, const char* v) {
@@ -27,6 +29,7 @@ Producer::Producer(const std::string& bootstrap) {
   set("enable.idempotence", "true");  // keeps order, no duplicates on retry
   set("message.timeout.ms", "30000");
   set("log_level", "3");
+  for (const auto& [k, v] : config) set(k.c_str(), v.c_str());
   rd_kafka_conf_set_opaque(conf, this);
   rd_kafka_conf_set_dr_msg_cb(conf, [](rd_kafka_t* rk, const rd_kafka_message_t* msg,
                                        void* opaque) { on_delivery(rk, msg, opaque); });
@@ -73,6 +76,19 @@ void Producer::on_delivery(rd_kafka_t*, const void* message, void* opaque) {
 
 std::vector<Delivery> Producer::produce_many_detailed(const std::vector<ProduceMessage>& messages,
                                                       Duration timeout) {
+  return send(messages, false, timeout);
+}
+
+int64_t Producer::produce_tombstone(const std::string& topic, int32_t partition,
+                                    std::optional<std::string_view> key, Duration timeout) {
+  ProduceMessage m{topic, partition, "",
+                   key ? std::optional<std::string>(std::string(*key)) : std::nullopt,
+                   std::nullopt};
+  return send({m}, true, timeout).front().offset;
+}
+
+std::vector<Delivery> Producer::send(const std::vector<ProduceMessage>& messages, bool null_values,
+                                     Duration timeout) {
   const auto deadline = deadline_after(timeout);
   std::vector<uint64_t> ids;
   struct Forget {  // whatever happens, these ids are no longer awaited afterwards
@@ -92,7 +108,8 @@ std::vector<Delivery> Producer::produce_many_detailed(const std::vector<ProduceM
     for (;;) {
       rd_kafka_resp_err_t err = rd_kafka_producev(
           rk_, RD_KAFKA_V_TOPIC(m.topic.c_str()), RD_KAFKA_V_PARTITION(m.partition),
-          RD_KAFKA_V_VALUE(const_cast<char*>(m.value.data()), m.value.size()),
+          RD_KAFKA_V_VALUE(null_values ? nullptr : const_cast<char*>(m.value.data()),
+                           null_values ? 0 : m.value.size()),
           RD_KAFKA_V_KEY(key, key_len), RD_KAFKA_V_TIMESTAMP(m.timestamp_ms.value_or(0)),
           RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
           RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<uintptr_t>(id))), RD_KAFKA_V_END);

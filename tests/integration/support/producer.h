@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,9 @@ class Producer {
   Producer();
   // A producer for `bootstrap` ("host:port,...").
   explicit Producer(const std::string& bootstrap);
+  // The same with more (or other) librdkafka settings, e.g. message.max.bytes for large
+  // messages or message.timeout.ms to outlast a broker restart.
+  Producer(const std::string& bootstrap, const std::map<std::string, std::string>& config);
   ~Producer();
   Producer(const Producer&) = delete;
   Producer& operator=(const Producer&) = delete;
@@ -53,6 +57,10 @@ class Producer {
   // The same, with partition, offset and timestamp of each.
   std::vector<Delivery> produce_many_detailed(const std::vector<ProduceMessage>& messages,
                                               Duration timeout = std::chrono::seconds(30));
+  // Produces a tombstone (a null value, not an empty one), keyed or not; returns its offset.
+  int64_t produce_tombstone(const std::string& topic, int32_t partition,
+                            std::optional<std::string_view> key = std::nullopt,
+                            Duration timeout = std::chrono::seconds(30));
 
  private:
   struct Pending {
@@ -60,6 +68,9 @@ class Producer {
     int err = 0;
     Delivery delivery;
   };
+  // produce_many_detailed, with null values instead of the messages' values when asked.
+  std::vector<Delivery> send(const std::vector<ProduceMessage>& messages, bool null_values,
+                             Duration timeout);
   static void on_delivery(rd_kafka_t* rk, const void* msg, void* opaque);
 
   rd_kafka_t* rk_ = nullptr;
