@@ -74,17 +74,17 @@ SourceStatus KafkaReader::open(ConfPtr conf, const std::vector<StartPosition>& p
     shared->pool->release(consumer, false);
     return {SourceStatus::Code::kError, "Kafka consumer has no consumer queue"};
   }
-  return start(consumer, false, positions, std::move(shared), out);
+  return start(consumer, nullptr, positions, std::move(shared), out);
 }
 
-SourceStatus KafkaReader::reuse(ConsumerHandle consumer,
+SourceStatus KafkaReader::reuse(ConsumerHandle consumer, rd_kafka_t* metadata,
                                 const std::vector<StartPosition>& positions,
                                 std::shared_ptr<ReaderShared> shared,
                                 std::unique_ptr<SourceReader>& out) {
-  return start(consumer, true, positions, std::move(shared), out);
+  return start(consumer, metadata, positions, std::move(shared), out);
 }
 
-SourceStatus KafkaReader::start(ConsumerHandle consumer, bool reused,
+SourceStatus KafkaReader::start(ConsumerHandle consumer, rd_kafka_t* metadata,
                                 const std::vector<StartPosition>& positions,
                                 std::shared_ptr<ReaderShared> shared,
                                 std::unique_ptr<SourceReader>& out) {
@@ -118,13 +118,13 @@ SourceStatus KafkaReader::start(ConsumerHandle consumer, bool reused,
   for (const auto& p : positions) {
     PartitionPosition pos{p.topic, p.partition, p.offset};
     std::int64_t low = -1, high = -1;
-    if (reused &&
+    if (metadata != nullptr &&
         rd_kafka_get_watermark_offsets(rk, p.topic.c_str(), p.partition, &low, &high) ==
             RD_KAFKA_RESP_ERR_NO_ERROR &&
         high >= 0) {
       // An earlier reader's: ask the broker where the end is now.
       pos.stale_high = high;
-      if (rd_kafka_query_watermark_offsets(rk, p.topic.c_str(), p.partition, &low, &high,
+      if (rd_kafka_query_watermark_offsets(metadata, p.topic.c_str(), p.partition, &low, &high,
                                            kWatermarkQueryMs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
         pos.floor_high = high;
       }

@@ -37,9 +37,12 @@ class KafkaReader final : public SourceReader {
   static SourceStatus open(ConfPtr conf, const std::vector<StartPosition>& positions,
                            std::shared_ptr<ReaderShared> shared,
                            std::unique_ptr<SourceReader>& out);
-  // The same on an idle consumer from the pool (nothing assigned, queue drained). Blocks for
-  // at most kWatermarkQueryMs per partition its previous readers had: see PartitionPosition.
-  static SourceStatus reuse(ConsumerHandle consumer, const std::vector<StartPosition>& positions,
+  // The same on an idle consumer from the pool (nothing assigned, queue drained). For each
+  // partition its earlier readers had, asks `metadata` (another client: the consumer's own
+  // broker connection may still hold an earlier reader's fetch, which the broker answers
+  // first) for the end, at most kWatermarkQueryMs each: see PartitionPosition.
+  static SourceStatus reuse(ConsumerHandle consumer, rd_kafka_t* metadata,
+                            const std::vector<StartPosition>& positions,
                             std::shared_ptr<ReaderShared> shared,
                             std::unique_ptr<SourceReader>& out);
 
@@ -92,9 +95,10 @@ class KafkaReader final : public SourceReader {
   KafkaReader(rd_kafka_t* rk, rd_kafka_queue_t* queue, int event_fd,
               std::vector<std::string> topics, std::shared_ptr<ReaderShared> shared,
               FetchRefill refill);
-  // Assigns `positions` to the consumer and makes the reader; `reused`: the consumer served
-  // earlier readers. The consumer goes back to the pool on failure.
-  static SourceStatus start(ConsumerHandle consumer, bool reused,
+  // Assigns `positions` to the consumer and makes the reader; `metadata` not null: the
+  // consumer served earlier readers, ask it about their partitions' ends. The consumer goes
+  // back to the pool on failure.
+  static SourceStatus start(ConsumerHandle consumer, rd_kafka_t* metadata,
                             const std::vector<StartPosition>& positions,
                             std::shared_ptr<ReaderShared> shared,
                             std::unique_ptr<SourceReader>& out);

@@ -164,7 +164,7 @@ SourceStatus KafkaSourceFactory::open(const std::vector<StartPosition>& position
   try {
     if (positions.empty()) return {SourceStatus::Code::kError, "no partitions to read"};
     if (auto idle = shared_->pool->acquire()) {
-      return KafkaReader::reuse(*idle, positions, shared_, out);
+      return KafkaReader::reuse(*idle, metadata_, positions, shared_, out);
     }
     std::string error;
     ConfPtr conf = make_conf(client_properties(config_, ClientRole::kReader, bootstrap_),
