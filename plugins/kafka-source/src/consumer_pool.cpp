@@ -15,8 +15,8 @@ namespace {
 
 // A catch-up reader leaves up to queued.max.messages.kbytes of freed fetch buffers behind,
 // in the heap arenas of librdkafka's threads; glibc keeps them (a server that served 100
-// catch-up clients stayed at 1.7 GB). Giving them back after a teardown, at most once a
-// second, runs on the reaper thread, never on an event loop.
+// catch-up clients stayed at 1.7 GB). Giving them back after a teardown or a reset, at most
+// once a second, runs on the reaper thread, never on an event loop.
 void return_free_memory() noexcept {
 #ifdef __GLIBC__
   static std::atomic<std::int64_t> last_ms{0};
@@ -51,10 +51,14 @@ ConsumerPool::ConsumerPool(std::size_t max_idle, std::shared_ptr<HandleReaper> r
                            std::shared_ptr<LogSink> log, Metrics metrics) noexcept
     : max_idle_(max_idle), reaper_(std::move(reaper)), log_(std::move(log)), metrics_(metrics) {}
 
-std::optional<ConsumerHandle> ConsumerPool::acquire() noexcept {
+std::optional<ConsumerHandle> ConsumerPool::acquire(std::chrono::milliseconds wait) noexcept {
   ConsumerHandle c;
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
+    if (max_idle_ == 0) return std::nullopt;
+    if (idle_.empty() && resetting_ > 0 && !closed_) {
+      returned_.wait_for(lock, wait, [&] { return closed_ || !idle_.empty() || resetting_ == 0; });
+    }
     if (closed_ || idle_.empty()) return std::nullopt;
     c = idle_.back();
     idle_.pop_back();
@@ -77,13 +81,27 @@ void ConsumerPool::release(ConsumerHandle c, bool reusable) noexcept {
     destroy_later(c);
     return;
   }
+  bool closed = false;
+  {
+    std::lock_guard lock(mu_);
+    closed = closed_;
+    if (!closed) ++resetting_;
+  }
+  if (closed) {  // no reset: the factory is gone
+    destroy_later(c);
+    return;
+  }
   reaper_->submit([self = std::move(self), c, log = log_] {
     // Synchronous: librdkafka's main thread has stopped every partition's fetcher (bumped
     // its fetch version) when this returns.
     const rd_kafka_resp_err_t err = rd_kafka_assign(c.rk, nullptr);
     drain_queue(c.queue);
     const bool fatal = rd_kafka_fatal_error(c.rk, nullptr, 0) != RD_KAFKA_RESP_ERR_NO_ERROR;
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR && !fatal && self->keep(c)) return;
+    if (self->keep(c, err == RD_KAFKA_RESP_ERR_NO_ERROR && !fatal)) {
+      // What the reader had fetched is freed now, as after a teardown.
+      return_free_memory();
+      return;
+    }
     destroy_consumer(c);
   });
 }
@@ -93,16 +111,22 @@ void ConsumerPool::destroy_later(ConsumerHandle c) noexcept {
   reaper_->submit([c, log = log_] { destroy_consumer(c); });
 }
 
-bool ConsumerPool::keep(ConsumerHandle c) noexcept {
-  std::lock_guard lock(mu_);
-  if (closed_ || idle_.size() >= max_idle_) return false;
-  try {
-    idle_.push_back(c);
-  } catch (...) {
-    return false;
+bool ConsumerPool::keep(ConsumerHandle c, bool reusable) noexcept {
+  bool kept = false;
+  {
+    std::lock_guard lock(mu_);
+    --resetting_;
+    if (reusable && !closed_ && idle_.size() < max_idle_) {
+      try {
+        idle_.push_back(c);
+        kept = true;
+      } catch (...) {
+      }
+    }
+    publish_idle_locked();
   }
-  publish_idle_locked();
-  return true;
+  returned_.notify_all();
+  return kept;
 }
 
 void ConsumerPool::close() noexcept {
@@ -113,12 +137,18 @@ void ConsumerPool::close() noexcept {
     idle.swap(idle_);
     publish_idle_locked();
   }
+  returned_.notify_all();
   for (const ConsumerHandle& c : idle) destroy_later(c);
 }
 
 std::size_t ConsumerPool::idle() const noexcept {
   std::lock_guard lock(mu_);
   return idle_.size();
+}
+
+std::size_t ConsumerPool::resetting() const noexcept {
+  std::lock_guard lock(mu_);
+  return resetting_;
 }
 
 void ConsumerPool::publish_idle_locked() noexcept {

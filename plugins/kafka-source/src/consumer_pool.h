@@ -11,6 +11,8 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -52,8 +54,13 @@ class ConsumerPool : public std::enable_shared_from_this<ConsumerPool> {
   ConsumerPool(const ConsumerPool&) = delete;
   ConsumerPool& operator=(const ConsumerPool&) = delete;
 
-  // An idle consumer (nothing assigned, its queue drained just now), or none. Counts a reuse.
-  std::optional<ConsumerHandle> acquire() noexcept;
+  // An idle consumer (nothing assigned, its queue drained just now), or none. When none is
+  // idle but one is being reset on the reaper, waits for it up to `wait` (a new consumer costs
+  // more: threads, connections, and the leak this pool is for) rather than creating one that
+  // would be destroyed again once the pool is full. Counts a reuse.
+  std::optional<ConsumerHandle> acquire(std::chrono::milliseconds wait = kAcquireWait) noexcept;
+
+  static constexpr std::chrono::milliseconds kAcquireWait{100};
   // A reader created a consumer of its own.
   void count_created() noexcept;
 
@@ -67,11 +74,13 @@ class ConsumerPool : public std::enable_shared_from_this<ConsumerPool> {
   void close() noexcept;
 
   std::size_t idle() const noexcept;
+  // Released consumers not yet kept or destroyed.
+  std::size_t resetting() const noexcept;
   std::size_t max_idle() const noexcept { return max_idle_; }
 
  private:
-  // On the reaper: true when `c` joined the pool.
-  bool keep(ConsumerHandle c) noexcept;
+  // On the reaper, after a reset: true when `c` joined the pool (ends the reset either way).
+  bool keep(ConsumerHandle c, bool reusable) noexcept;
   void destroy_later(ConsumerHandle c) noexcept;
   void publish_idle_locked() noexcept;
 
@@ -81,7 +90,9 @@ class ConsumerPool : public std::enable_shared_from_this<ConsumerPool> {
   Metrics metrics_;
 
   mutable std::mutex mu_;
+  std::condition_variable returned_;  // a consumer joined idle_, or a reset ended
   std::vector<ConsumerHandle> idle_;  // most recently returned last
+  std::size_t resetting_ = 0;         // released consumers the reaper has not kept or destroyed
   bool closed_ = false;
 };
 

@@ -222,6 +222,10 @@ std::size_t KafkaSourceFactory::idle_consumers() const noexcept {
   return shared_->pool->idle();
 }
 
+std::size_t KafkaSourceFactory::resetting_consumers() const noexcept {
+  return shared_->pool->resetting();
+}
+
 void KafkaSourceFactory::serve_events() noexcept {
   rd_kafka_poll(metadata_, 0);
 }

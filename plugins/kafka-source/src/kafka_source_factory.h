@@ -51,8 +51,9 @@ class KafkaSourceFactory final : public SourceFactory {
   std::string embedded_bootstrap_servers() const;
   // Events the demo feed has produced (0 without one).
   std::uint64_t demo_events_produced() const noexcept;
-  // Idle consumers in the pool (for tests).
+  // Idle consumers in the pool, and released ones not yet kept or destroyed (for tests).
   std::size_t idle_consumers() const noexcept;
+  std::size_t resetting_consumers() const noexcept;
 
  private:
   KafkaSourceFactory(KafkaConfig config, std::shared_ptr<ReaderShared> shared,

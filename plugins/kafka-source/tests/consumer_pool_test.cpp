@@ -245,11 +245,10 @@ TEST_F(ConsumerPoolTest, ThePoolKeepsAtMostItsBound) {
   EXPECT_EQ(host_.value(kReused), 0u);
   readers.clear();
   EXPECT_EQ(factory_->open_readers(), 0u);
-  ASSERT_TRUE(eventually([&] { return factory_->idle_consumers() == 2; }));
-  EXPECT_EQ(host_.gauge_value(kIdle), 2);
-  // The other two were destroyed, not kept: the pool stays at 2 however long one waits.
-  std::this_thread::sleep_for(200ms);
+  ASSERT_TRUE(eventually([&] { return factory_->resetting_consumers() == 0; }));
+  // The other two were destroyed, not kept.
   EXPECT_EQ(factory_->idle_consumers(), 2u);
+  EXPECT_EQ(host_.gauge_value(kIdle), 2);
 
   for (int i = 0; i < 3; ++i) readers.push_back(open({at(t2_, i % 2, 0)}));
   EXPECT_EQ(host_.value(kReused), 2u);
@@ -263,6 +262,7 @@ TEST_F(ConsumerPoolTest, SizeZeroCreatesAConsumerPerReader) {
   make_factory(0);
   fill(t1_, 0, 0, 3);
   for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(factory_->resetting_consumers(), 0u);
     auto r = open({at(t1_, 0, i)});
     ASSERT_TRUE(r);
     const auto got = read_events(*r, static_cast<std::size_t>(3 - i), 30s);
@@ -287,8 +287,8 @@ TEST_F(ConsumerPoolTest, AFailedReadersConsumerIsNotKept) {
   rd_kafka_mock_clear_request_errors(cluster_->mock(), kFetchApiKey);
   ASSERT_FALSE(got.status.ok());
   r.reset();
-  // Whatever the reaper does with it, it never joins the pool.
-  std::this_thread::sleep_for(200ms);
+  // Destroyed at once, not reset for the pool.
+  EXPECT_EQ(factory_->resetting_consumers(), 0u);
   EXPECT_EQ(factory_->idle_consumers(), 0u);
   auto healthy = open({at(t2_, 0, 0)});
   ASSERT_TRUE(healthy);
