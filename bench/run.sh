@@ -13,7 +13,11 @@
 #                 es-cycles (bench/es-cycles.c): CYCLES for ours, PEER_CYCLES for KafkaSSE
 #                 (each of its connections creates a Kafka consumer), then CYCLES_HOLD
 #                 clients closed at once and the time until the server has let them go
-#   5. limits     (STEP "limits", bench/limits.sh) what bounds the figures whatever the
+#   5. since      (STEP "since", ours only) SINCE_CYCLES `?since=` requests with es-cycles, on
+#                 a server without replay ring (live_replay_bytes: 0), so that each one needs
+#                 a catch-up reader of its own: RSS growth per 1000 after a warm-up, Kafka
+#                 consumers created / reused (/metrics)
+#   6. limits     (STEP "limits", bench/limits.sh) what bounds the figures whatever the
 #                 server: the client's ceiling (our recorded stream replayed by
 #                 bench/sse-replay.c with sendfile to the same client, same drain sizes) and
 #                 the latency floor (1 live client, no fan-out)
@@ -27,8 +31,10 @@
 #   bench/run.sh --no-build ...   skip both builds (binaries must exist)
 #
 # Knobs (env): RUNS N_SINGLE N_MULTI CONC_LIST IDLE_CLIENTS LIVE_CLIENTS LIVE_RATE LIVE_SECS
-#   STEPS (subset of "idle100 single conc live cycles limits"), SERVERS ("kafkasse cpp cpp-scale"),
-#   CYCLES (100000), PEER_CYCLES (1000), CYCLES_CONC (10 cycles at once), CYCLES_HOLD (100),
+#   STEPS (subset of "idle100 single conc live cycles since limits"), SERVERS ("kafkasse cpp
+#   cpp-scale"), CYCLES (100000), PEER_CYCLES (1000), CYCLES_CONC (10 cycles at once),
+#   CYCLES_HOLD (100), SINCE_CYCLES (10000), SINCE (the `since` value, default 2020-01-01T00:00:00Z),
+#   SINCE_WARMUP (5000: since cycles before the measured ones),
 #   SCALE_IDLE_CLIENTS (10000; 0 skips cpp-scale), SCALE_LIVE_CLIENTS (1000; 0: no live step
 #   there), SCALE_RAMP_MS (1: clients opened 1 ms apart), SCALE_KAFKA_PROPS (librdkafka
 #   properties for cpp-scale, default 'fetch.wait.max.ms: 2': the mock broker holds a fetch
@@ -68,7 +74,8 @@ if [ "$SMOKE" = 1 ]; then
   : "${RUNS:=1}" "${N_SINGLE:=5000}" "${N_MULTI:=500}" "${CONC_LIST:=10}"
   : "${IDLE_CLIENTS:=10}" "${LIVE_CLIENTS:=10}" "${LIVE_RATE:=50}" "${LIVE_SECS:=5}"
   : "${SCALE_IDLE_CLIENTS:=300}" "${SCALE_LIVE_CLIENTS:=50}" "${TEARDOWN_MAX:=60}"
-  : "${CYCLES:=2000}" "${PEER_CYCLES:=50}" "${CYCLES_HOLD:=20}"
+  : "${CYCLES:=2000}" "${PEER_CYCLES:=50}" "${CYCLES_HOLD:=20}" "${SINCE_CYCLES:=500}"
+  : "${SINCE_WARMUP:=100}"
   : "${STEP_TIMEOUT:=120}" "${FLOOR_SECS:=3}" "${SETTLE_MAX_S:=5}"
 fi
 # The peer's defaults (the KafkaSSE baseline in the issue was measured with these).
@@ -78,8 +85,9 @@ fi
 # teardown rows compare the release of every Kafka resource, so the bench turns it off unless
 # ES_LIVE_HUB_LINGER_MS says otherwise (the cycles step is the one it changes).
 : "${ES_LIVE_HUB_LINGER_MS:=0}"; export ES_LIVE_HUB_LINGER_MS
-: "${STEPS:=idle100 single conc live cycles limits}" "${SERVERS:=kafkasse cpp cpp-scale}"
+: "${STEPS:=idle100 single conc live cycles since limits}" "${SERVERS:=kafkasse cpp cpp-scale}"
 : "${CYCLES:=100000}" "${PEER_CYCLES:=1000}" "${CYCLES_CONC:=10}" "${CYCLES_HOLD:=100}"
+: "${SINCE_CYCLES:=10000}" "${SINCE:=2020-01-01T00:00:00Z}" "${SINCE_WARMUP:=5000}"
 : "${SCALE_IDLE_CLIENTS:=10000}" "${SCALE_LIVE_CLIENTS:=1000}" "${SCALE_RAMP_MS:=1}"
 : "${SCALE_KAFKA_PROPS=fetch.wait.max.ms: 2}"
 # No --poll-delay-us for the scale step: that sleep (1 ms after every epoll wakeup of at most
@@ -90,8 +98,8 @@ fi
 export RUNS N_SINGLE N_MULTI CONC_LIST IDLE_CLIENTS LIVE_CLIENTS LIVE_RATE LIVE_SECS STEPS
 export STEP_TIMEOUT TEARDOWN_MAX
 
-# the steps run-peer.sh runs (cycles and limits are run.sh's own)
-peer_steps_of() { for s in $1; do case $s in cycles | limits) ;; *) echo "$s" ;; esac; done | paste -sd' '; }
+# the steps run-peer.sh runs (cycles, since and limits are run.sh's own)
+peer_steps_of() { for s in $1; do case $s in cycles | since | limits) ;; *) echo "$s" ;; esac; done | paste -sd' '; }
 
 # ---------------------------------------------------------------------------------------
 # the table
@@ -106,6 +114,7 @@ print_table() { # results dir
     # (server_alive: the lowest of the runs, so that one death shows)
     FILENAME ~ /\/kafkasse-cycles\/summary.tsv$/ { PY[$1] = $1 == "server_alive" ? lowest($3) : $2; next }
     FILENAME ~ /\/cpp-cycles\/summary.tsv$/ { CY[$1] = $1 == "server_alive" ? lowest($3) : $2; next }
+    FILENAME ~ /\/cpp-since\/summary.tsv$/ { SN[$1] = $1 == "server_alive" ? lowest($3) : $2; next }
     FILENAME ~ /\/es-metrics.cpp-scale$/   { split($0, a, " "); if (a[1] + 0 > sc) { sc = a[1] + 0; sr = a[2] } if (a[2] + 0 > sm) sm = a[2] + 0; next }
     FILENAME ~ /\/es-metrics.cpp$/         { split($0, a, " "); if (a[2] + 0 > cm) cm = a[2] + 0; next }
     FILENAME ~ /\/params$/                 { split($0, a, "="); V[a[1]] = substr($0, length(a[1]) + 2); next }
@@ -121,6 +130,7 @@ print_table() { # results dir
       return sprintf("%.4f", x)
     }
     function mb(x) { return x == "" ? "" : sprintf("%.1f", x / 1024) }
+    function pair(a, b) { return (a == "" && b == "") ? "" : (a == "" ? "-" : a) " / " (b == "" ? "-" : b) }
     function grow(A) { return (num(A["after_rss_kb"]) && num(A["warm_rss_kb"]) && A["cycles_cycles"] > 0) ? sprintf("%.1f", (A["after_rss_kb"] - A["warm_rss_kb"]) / A["cycles_cycles"] * 1000) : "" }
     # better: hi (C/P) or lo (P/C); ratio = how many times better C++ is
     function ratio(p, c, better) {
@@ -235,13 +245,27 @@ print_table() { # results dir
         row("server RSS MB: idle / after warm-up", mb(PY["idle_rss_kb"]) " / " mb(PY["warm_rss_kb"]), mb(CY["idle_rss_kb"]) " / " mb(CY["warm_rss_kb"]), "", "")
         row("server RSS MB after the cycles", mb(PY["after_rss_kb"]), mb(CY["after_rss_kb"]), "lo", "")
         # after warm-up -> after the cycles, per 1000 cycles: a leak shows here
-        row("server RSS growth KB per 1000 cycles", grow(PY), grow(CY), "lo", num(grow(CY)) ? "~0 (no leak)" chk(grow(CY) < 100) : "")
+        row("server RSS growth KB per 1000 cycles", grow(PY), grow(CY), "lo", num(grow(CY)) ? "< 50 (issue 13)" chk(grow(CY) + 0 < 50) : "")
         row("server threads: idle / warm-up / after", PY["idle_threads"] " / " PY["warm_threads"] " / " PY["after_threads"], CY["idle_threads"] " / " CY["warm_threads"] " / " CY["after_threads"], "", "")
         row("connections the server counts after", PY["after_connections"], CY["after_connections"], "", "0" (num(CY["after_connections"]) ? chk(CY["after_connections"] == 0) : ""))
         row("Kafka readers after (ours, /metrics)", "", CY["after_readers"], "", "")
+        row("Kafka consumers created / reused in the cycles (ours, /metrics)", "", pair(CY["consumers_created"], CY["consumers_reused"]), "", "")
         row("broker connections before / after", PY["idle_broker_conns"] " / " PY["after_broker_conns"], CY["idle_broker_conns"] " / " CY["after_broker_conns"], "", "")
         row("ms until idle after the last cycle", PY["cycles_teardown_ms"], CY["cycles_teardown_ms"], "lo", "")
         row("teardown ms of " V["cycles_hold"] " clients closed at once", PY["hold_teardown_ms"], CY["hold_teardown_ms"], "lo", V["cycles_hold"] + 0 == 100 ? "< 1 s" (num(CY["hold_teardown_ms"]) ? chk(CY["hold_teardown_ms"] < 1000) : "") : "")
+      }
+      if ("cycles_cycles" in SN) {
+        sec("since cycles (?since=" V["since"] ", no replay ring: a catch-up reader each; head, first chunk, close; " V["cycles_conc"] " at once): C++ " SN["cycles_cycles"] " after a warm-up of " SN["warmup_cycles"] " (C++ only)")
+        row("cycles/s", "", SN["cycles_cycles_per_s"], "", "")
+        row("cycle ms p50 / p99", "", SN["cycles_p50_ms"] " / " SN["cycles_p99_ms"], "", "")
+        row("failed cycles", "", SN["cycles_failed"], "", "none" chk(SN["cycles_failed"] == 0))
+        row("server CPU-s per 1000 cycles", "", SN["cycles_server_cpu_s_per_1000"], "", "")
+        row("server RSS MB: idle / after warm-up / after", "", mb(SN["idle_rss_kb"]) " / " mb(SN["warm_rss_kb"]) " / " mb(SN["after_rss_kb"]), "", "")
+        row("server RSS growth KB per 1000 cycles", "", grow(SN), "", num(grow(SN)) ? "< 50 (issue 13)" chk(grow(SN) + 0 < 50) : "")
+        row("server threads: idle / warm-up / after", "", SN["idle_threads"] " / " SN["warm_threads"] " / " SN["after_threads"], "", "")
+        row("Kafka consumers created / reused in the cycles (/metrics)", "", pair(SN["consumers_created"], SN["consumers_reused"]), "", "")
+        row("connections the server counts after", "", SN["after_connections"], "", "0" (num(SN["after_connections"]) ? chk(SN["after_connections"] == 0) : ""))
+        row("ms until idle after the last cycle", "", SN["cycles_teardown_ms"], "", "")
       }
       w = 0; for (i = 1; i <= n; i++) if (L[i] !~ /^## / && length(L[i]) + 2 > w) w = length(L[i]) + 2
       fmtl = "%-" w "s | %14s | %16s | %8s | %s\n"
@@ -252,7 +276,7 @@ print_table() { # results dir
         printf fmtl, "  " L[i], PV[i], CV[i], R[i], T[i]
       }
     }' $(for f in params kafkasse/summary.tsv cpp/summary.tsv cpp-scale/summary.tsv limits/summary.tsv es-metrics.cpp \
-                 es-metrics.cpp-scale kafkasse-cycles/summary.tsv cpp-cycles/summary.tsv; do [ -s "$dir/$f" ] && echo "$dir/$f"; done)
+                 es-metrics.cpp-scale kafkasse-cycles/summary.tsv cpp-cycles/summary.tsv cpp-since/summary.tsv; do [ -s "$dir/$f" ] && echo "$dir/$f"; done)
   echo
   echo "ratio = how many times better EventStreams C++ is (C++/KafkaSSE for rates, KafkaSSE/C++ for"
   echo "costs). Medians over RUNS=$(sed -n 's/^runs=//p' "$dir/params") run(s). Per-run values: <dir>/<server>/summary.txt."
@@ -283,6 +307,16 @@ check_results() { # dir -> prints problems, returns 1 if any
         [ "$(get hold_teardown_ms)" != timeout ] || { echo "CHECK FAILED: cpp: not idle after the held clients left"; bad=1; }
       fi
     done
+  fi
+  if [[ " $STEPS " == *" since "* ]] && [[ " $SERVERS " == *" cpp "* ]] && [ "$SINCE_CYCLES" -gt 0 ]; then
+    f=$dir/cpp-since/summary.tsv
+    if [ ! -s "$f" ]; then echo "CHECK FAILED: cpp since cycles produced no summary ($dir/cpp-since)"; bad=1
+    else
+      get() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$f"; }
+      [ "$(get cycles_ok)" -gt 0 ] 2>/dev/null || { echo "CHECK FAILED: cpp: no since cycle completed"; bad=1; }
+      [ "$(get cycles_failed)" = 0 ] || { echo "CHECK FAILED: cpp: $(get cycles_failed) since cycles failed"; bad=1; }
+      [ "$(get after_connections)" = 0 ] || { echo "CHECK FAILED: cpp: $(get after_connections) connections left after the since cycles"; bad=1; }
+    fi
   fi
   if [[ " $STEPS " == *" limits "* ]]; then
     f=$dir/limits/summary.tsv
@@ -357,7 +391,7 @@ if [ "$NO_BUILD" = 0 ]; then
 fi
 # the cycles client (C, no dependencies): rebuilt when its source is newer
 CYCLES_BIN=$BUILD_DIR/es-cycles
-if [[ " $STEPS " == *" cycles "* ]] && { [ ! -x "$CYCLES_BIN" ] || [ "$HERE/es-cycles.c" -nt "$CYCLES_BIN" ]; }; then
+if [[ " $STEPS " == *" cycles "* || " $STEPS " == *" since "* ]] && { [ ! -x "$CYCLES_BIN" ] || [ "$HERE/es-cycles.c" -nt "$CYCLES_BIN" ]; }; then
   mkdir -p "$BUILD_DIR"
   ${CC:-cc} -O2 -Wall -Wextra -Werror -std=gnu11 -o "$CYCLES_BIN" "$HERE/es-cycles.c" ||
     { log "es-cycles build failed"; exit 1; }
@@ -392,7 +426,8 @@ export ES_BENCH_TMP=$OUT/tmp
   echo "scale_idle=$SCALE_IDLE_CLIENTS"; echo "scale_live=$SCALE_LIVE_CLIENTS"; echo "smoke=$SMOKE"
   echo "scale_kafka_props=$SCALE_KAFKA_PROPS"; echo "scale_client_opts=$SCALE_CLIENT_OPTS"; echo "http_threads=${ES_HTTP_THREADS:-16}"; echo "event_loops=${ES_EVENT_LOOPS:-2}"
   echo "cycles=$CYCLES"; echo "peer_cycles=$PEER_CYCLES"; echo "cycles_conc=$CYCLES_CONC"
-  echo "cycles_hold=$CYCLES_HOLD"
+  echo "cycles_hold=$CYCLES_HOLD"; echo "since_cycles=$SINCE_CYCLES"; echo "since=$SINCE"
+  echo "since_warmup=$SINCE_WARMUP"
   echo "git=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null)$(git -C "$REPO" diff --quiet 2>/dev/null || echo -dirty)"
   echo "started=$(date -Is)"; echo "cpus=$(nproc)"; echo "kernel=$(uname -r)"
 } > "$OUT/params"
@@ -520,17 +555,32 @@ server_counts() { # name
   fi
 }
 now_ms() { date +%s%3N; }
+# "created reused idle" of our Kafka consumer pool (/metrics), "- - -" before it existed
+pool_counts() {
+  curl -s -m 2 "http://127.0.0.1:$PORT/metrics" | awk '
+    $1 == "eventstreams_kafka_consumers_created_total" { c = $2 }
+    $1 == "eventstreams_kafka_consumers_reused_total" { r = $2 }
+    $1 == "eventstreams_kafka_consumers_idle" { i = $2 }
+    END { print (c == "" ? "-" : c), (r == "" ? "-" : r), (i == "" ? "-" : i) }'
+}
+minus() { [ "$1" = - ] || [ "$2" = - ] && { echo -; return; }; awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", a - b }'; }
 
 # Waits (<= TEARDOWN_MAX s) until the server counts no connection, its readers (ours) and its
-# broker connections are back to the idle ones. Prints the ms from $2 (epoch ms) to the
-# first sample where that held, or "timeout".
+# broker connections are back to the idle ones (ours: plus 2 per idle pooled Kafka consumer,
+# eventstreams_kafka_consumers_idle, which keeps its bootstrap and broker connections). Prints
+# the ms from $2 (epoch ms) to the first sample where that held, or "timeout".
 wait_idle_ms() { # name since_ms
-  local name=$1 since=$2 end=$(($(date +%s) + TEARDOWN_MAX)) counts
+  local name=$1 since=$2 end=$(($(date +%s) + TEARDOWN_MAX)) counts pooled allowed
   while [ "$(date +%s)" -lt "$end" ]; do
     kill -0 "$CY_PID" 2>/dev/null || { echo died; return 1; }
     counts=$(server_counts "$name")
+    allowed=$CY_IDLE_CONNS
+    if [ "$name" != kafkasse ]; then
+      pooled=$(pool_counts); pooled=${pooled##* }
+      [ "$pooled" != - ] && allowed=$((CY_IDLE_CONNS + 2 * pooled))
+    fi
     if [ "${counts%% *}" = 0 ] && { [ "$name" = kafkasse ] || [ "${counts##* }" = "$CY_IDLE_READERS" ]; } &&
-       [ "$(broker_conns "$CY_PID" "$CY_BROKER_PORT")" -le "$CY_IDLE_CONNS" ]; then
+       [ "$(broker_conns "$CY_PID" "$CY_BROKER_PORT")" -le "$allowed" ]; then
       echo $(($(now_ms) - since)); return 0
     fi
     sleep 0.01
@@ -538,11 +588,15 @@ wait_idle_ms() { # name since_ms
   echo timeout
 }
 
-cycles_once() { # name run -> $OUT/<name>-cycles/run<N>/metrics.txt
-  local name=$1 run=$2 dir n out c0 c1 i t0 counts hold
+# mode "head" (the cycles step): GET the stream at the live head; "since" (the since step,
+# ours only): GET it with ?since=$SINCE on a server without replay ring, so that every request
+# needs a catch-up reader; no held clients afterwards.
+cycles_once() { # name run [mode] -> $OUT/<name>-cycles/run<N>/metrics.txt (since: <name>-since)
+  local name=$1 run=$2 mode=${3:-head} dir n out c0 c1 i t0 counts hold pool0 pool1
   dir=$OUT/$name-cycles/run$run
+  [ "$mode" = since ] && dir=$OUT/$name-since/run$run
   mkdir -p "$dir"
-  n=$CYCLES; [ "$name" = kafkasse ] && n=$PEER_CYCLES
+  n=$CYCLES; [ "$name" = kafkasse ] && n=$PEER_CYCLES; [ "$mode" = since ] && n=$SINCE_CYCLES
   local res=$dir/metrics.txt; : > "$res"
   emit() { echo "$*" | tr ' ' '\n' | grep = >> "$res"; }
   kv() { tr ' ' '\n' <<<"$2" | grep = | sed "s/^/$1_/" | paste -sd' '; }
@@ -560,7 +614,10 @@ cycles_once() { # name run -> $OUT/<name>-cycles/run<N>/metrics.txt
     node "$PEER_WORK/kafkasse-server.js" --brokers "$brokers" --port "$PORT" \
         < /dev/null > "$dir/server.out" 2> "$dir/server.err" 8>&- &
   else
-    "$HERE/eventstreams-wrapper.sh" "$brokers" "$PORT" < /dev/null > "$dir/server.out" 2> "$dir/server.err" 8>&- &
+    local extra=${ES_CONFIG_EXTRA:-}
+    [ "$mode" = since ] && extra="${extra:+$extra$'\n'}live_replay_bytes: 0"
+    ES_CONFIG_EXTRA=$extra "$HERE/eventstreams-wrapper.sh" "$brokers" "$PORT" \
+        < /dev/null > "$dir/server.out" 2> "$dir/server.err" 8>&- &
   fi
   CY_PID=$!; BG+=("$CY_PID")
   for ((i = 0; i < 600; i++)); do port_free "$PORT" || break; kill -0 "$CY_PID" 2>/dev/null || break; sleep 0.1; done
@@ -570,13 +627,19 @@ cycles_once() { # name run -> $OUT/<name>-cycles/run<N>/metrics.txt
   emit "idle_rss_kb=$(status_sum VmRSS "$CY_PID") idle_threads=$(status_sum Threads "$CY_PID")" \
        "idle_broker_conns=$CY_IDLE_CONNS"
   local url="http://127.0.0.1:$PORT/v2/stream/recentchange"
-  # warm-up (not measured): the first clients start what stays (our live hub, Node's JIT)
-  "$CYCLES_BIN" --url "$url" -n "$(( n / 20 < 5 ? 5 : (n / 20 > 200 ? 200 : n / 20) ))" \
-      -c "$CYCLES_CONC" --timeout 30 > "$dir/warmup.out" 2>&1 8>&-
+  [ "$mode" = since ] && url+="?since=$SINCE"
+  # warm-up (not measured): the first clients start what stays (our live hub, Node's JIT; in
+  # the since step our pooled Kafka consumers and their threads)
+  local warmup=$(( n / 20 < 5 ? 5 : (n / 20 > 200 ? 200 : n / 20) ))
+  [ "$mode" = since ] && warmup=$SINCE_WARMUP
+  emit "warmup_cycles=$warmup"
+  [ "$warmup" -gt 0 ] &&
+    "$CYCLES_BIN" --url "$url" -n "$warmup" -c "$CYCLES_CONC" --timeout 30 > "$dir/warmup.out" 2>&1 8>&-
   wait_idle_ms "$name" "$(now_ms)" > /dev/null
   emit "warm_rss_kb=$(status_sum VmRSS "$CY_PID") warm_threads=$(status_sum Threads "$CY_PID")"
+  [ "$name" = kafkasse ] || pool0=$(pool_counts)
 
-  log "cycles: $name run $run: $n cycles, $CYCLES_CONC at once"
+  log "cycles: $name run $run: $n $mode cycles, $CYCLES_CONC at once"
   c0=$(cpu_ticks "$CY_PID")
   out=$("$CYCLES_BIN" --url "$url" -n "$n" -c "$CYCLES_CONC" --timeout 30 2> "$dir/cycles.err" 8>&-)
   t0=$(now_ms)
@@ -599,14 +662,25 @@ cycles_once() { # name run -> $OUT/<name>-cycles/run<N>/metrics.txt
   emit "after_rss_kb=$(status_sum VmRSS "$CY_PID") after_threads=$(status_sum Threads "$CY_PID")" \
        "after_broker_conns=$(broker_conns "$CY_PID" "$CY_BROKER_PORT")" \
        "after_connections=${counts%% *} after_readers=${counts##* }"
+  if [ "$name" != kafkasse ]; then
+    pool1=$(pool_counts)
+    # shellcheck disable=SC2086
+    set -- $pool0 $pool1
+    emit "consumers_created=$(minus "$4" "$1") consumers_reused=$(minus "$5" "$2") after_idle_consumers=$6"
+  fi
 
+  if [ "$mode" = since ]; then
+    if kill -0 "$CY_PID" 2>/dev/null; then emit "server_alive=1"; else emit "server_alive=0"; fi
+    log "cycles: $name run $run: $(grep -E '^(cycles_(ok|failed|cycles_per_s|p50_ms|p99_ms|server_cpu_s_per_1000|teardown_ms)|(warm|after)_rss_kb|after_(threads|connections|readers)|consumers_(created|reused))=' "$res" | paste -sd' ')"
+  else
   # CYCLES_HOLD clients at the live head, closed at once: how long until the server is idle
   hold=$("$CYCLES_BIN" --url "$url" -n "$CYCLES_HOLD" --hold --timeout 60 2> "$dir/hold.err" 8>&-)
   echo "$hold" > "$dir/hold.out"
   local closed_at; closed_at=$(sed -n 's/.*closed_at_ms=\([0-9]*\).*/\1/p' <<<"$hold")
   emit "$(kv hold "$hold")" "hold_teardown_ms=$(wait_idle_ms "$name" "${closed_at:-$(now_ms)}")"
   if kill -0 "$CY_PID" 2>/dev/null; then emit "server_alive=1"; else emit "server_alive=0"; fi
-  log "cycles: $name run $run: $(grep -E '^(cycles_(ok|failed|cycles_per_s|p50_ms|p99_ms|server_cpu_s_per_1000|teardown_ms)|after_(rss_kb|threads|connections|readers)|hold_teardown_ms)=' "$res" | paste -sd' ')"
+  log "cycles: $name run $run: $(grep -E '^(cycles_(ok|failed|cycles_per_s|p50_ms|p99_ms|server_cpu_s_per_1000|teardown_ms)|after_(rss_kb|threads|connections|readers)|hold_teardown_ms|consumers_(created|reused))=' "$res" | paste -sd' ')"
+  fi
 
   kill -TERM "$CY_PID" 2>/dev/null
   for ((i = 0; i < 100; i++)); do kill -0 "$CY_PID" 2>/dev/null || break; sleep 0.1; done
@@ -616,14 +690,15 @@ cycles_once() { # name run -> $OUT/<name>-cycles/run<N>/metrics.txt
   sleep 1
 }
 
-run_cycles() { # name
-  local name=$1 r
-  settle "$name-cycles"
-  log "== $name cycles: $(date +%T), load $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "$name-cycles start $(date +%s) $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/phases.log"
-  for ((r = 1; r <= RUNS; r++)); do cycles_once "$name" "$r" || log "$name cycles run $r failed"; done
-  bash "$PEER_DIR/run-peer.sh" --summarize "$OUT/$name-cycles" > /dev/null 2>&1
-  echo "$name-cycles end $(date +%s) $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/phases.log"
+run_cycles() { # name [mode: head (the cycles step) | since]
+  local name=$1 mode=${2:-head} r phase
+  phase=$name-cycles; [ "$mode" = since ] && phase=$name-since
+  settle "$phase"
+  log "== $phase: $(date +%T), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "$phase start $(date +%s) $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/phases.log"
+  for ((r = 1; r <= RUNS; r++)); do cycles_once "$name" "$r" "$mode" || log "$phase run $r failed"; done
+  bash "$PEER_DIR/run-peer.sh" --summarize "$OUT/$phase" > /dev/null 2>&1
+  echo "$phase end $(date +%s) $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/phases.log"
 }
 
 log "results in $OUT (port $PORT, ulimit -n $(ulimit -Sn))"
@@ -638,6 +713,9 @@ if [[ " $STEPS " == *" cycles "* ]]; then
   for s in $SERVERS; do
     case $s in kafkasse | cpp) run_cycles "$s" ;; esac
   done
+fi
+if [[ " $STEPS " == *" since "* ]] && [[ " $SERVERS " == *" cpp "* ]] && [ "$SINCE_CYCLES" -gt 0 ]; then
+  run_cycles cpp since
 fi
 if [[ " $STEPS " == *" limits "* ]]; then
   settle limits

@@ -22,6 +22,7 @@ struct KafkaConfig {
   bool embedded = false;                  // run librdkafka's mock cluster in-process
   double embedded_events_per_second = 5;  // demo feed rate over all topics, 0 = no feed
   int embedded_partitions = 1;            // partitions of each topic the mock creates
+  int consumer_pool_size = 8;             // idle reader consumers kept for reuse, 0 = none
 };
 
 // Parses PluginContext::config_json: `{"kafka": {...}}`. Values of librdkafka keys may be

@@ -1,6 +1,5 @@
 #include "kafka_reader.h"
 
-#include <malloc.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -8,12 +7,10 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
 
-#include "handle_reaper.h"
 #include "kafka_errors.h"
 #include "log_sink.h"
 
@@ -27,32 +24,6 @@ struct ListDeleter {
     rd_kafka_topic_partition_list_destroy(l);
   }
 };
-
-// A catch-up reader leaves up to queued.max.messages.kbytes of freed fetch buffers behind,
-// in the heap arenas of librdkafka's threads; glibc keeps them (a server that served 100
-// catch-up clients stayed at 1.7 GB). Giving them back after a teardown, at most once a
-// second, runs on the reaper thread, never on an event loop.
-void return_free_memory() noexcept {
-#ifdef __GLIBC__
-  static std::atomic<std::int64_t> last_ms{0};
-  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::steady_clock::now().time_since_epoch())
-                               .count();
-  std::int64_t last = last_ms.load(std::memory_order_relaxed);
-  if (now - last < 1000 || !last_ms.compare_exchange_strong(last, now)) return;
-  malloc_trim(0);
-#endif
-}
-
-// Destroys a consumer on the reaper: no consumer close (there is no group to leave and
-// nothing to commit), so the time is bounded by librdkafka's thread shutdown. The job holds
-// the log sink, which librdkafka's log callback uses until the client is gone.
-void reap(const std::shared_ptr<ReaderShared>& shared, rd_kafka_t* rk) noexcept {
-  shared->reaper->submit([rk, log = shared->log] {
-    rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
-    return_free_memory();
-  });
-}
 
 // The reader whose poll() is running on this thread: librdkafka serves generic error ops
 // (RD_KAFKA_OP_ERR, e.g. "desired partition is no longer available" after a topic deletion)
@@ -91,6 +62,37 @@ SourceStatus KafkaReader::open(ConfPtr conf, const std::vector<StartPosition>& p
                                std::shared_ptr<ReaderShared> shared,
                                std::unique_ptr<SourceReader>& out) {
   if (positions.empty()) return {SourceStatus::Code::kError, "no partitions to read"};
+  rd_kafka_conf_set_error_cb(conf.get(), &on_error);
+  std::string error;
+  rd_kafka_t* rk = new_client(RD_KAFKA_CONSUMER, std::move(conf), error);
+  if (rk == nullptr) return {SourceStatus::Code::kError, error};
+  shared->pool->count_created();
+  // All of the consumer's events (errors included) come out of the consumer queue.
+  rd_kafka_poll_set_consumer(rk);
+  ConsumerHandle consumer{rk, rd_kafka_queue_get_consumer(rk)};
+  if (consumer.queue == nullptr) {
+    shared->pool->release(consumer, false);
+    return {SourceStatus::Code::kError, "Kafka consumer has no consumer queue"};
+  }
+  return start(consumer, nullptr, positions, std::move(shared), out);
+}
+
+SourceStatus KafkaReader::reuse(ConsumerHandle consumer, rd_kafka_t* metadata,
+                                const std::vector<StartPosition>& positions,
+                                std::shared_ptr<ReaderShared> shared,
+                                std::unique_ptr<SourceReader>& out) {
+  return start(consumer, metadata, positions, std::move(shared), out);
+}
+
+SourceStatus KafkaReader::start(ConsumerHandle consumer, rd_kafka_t* metadata,
+                                const std::vector<StartPosition>& positions,
+                                std::shared_ptr<ReaderShared> shared,
+                                std::unique_ptr<SourceReader>& out) {
+  if (positions.empty()) {
+    shared->pool->release(consumer, true);
+    return {SourceStatus::Code::kError, "no partitions to read"};
+  }
+  rd_kafka_t* rk = consumer.rk;
   std::vector<std::string> topics;
   std::unique_ptr<rd_kafka_topic_partition_list_t, ListDeleter> assignment(
       rd_kafka_topic_partition_list_new(static_cast<int>(positions.size())));
@@ -99,36 +101,39 @@ SourceStatus KafkaReader::open(ConfPtr conf, const std::vector<StartPosition>& p
         p.offset;
     if (std::find(topics.begin(), topics.end(), p.topic) == topics.end()) topics.push_back(p.topic);
   }
-
-  rd_kafka_conf_set_error_cb(conf.get(), &on_error);
-  FetchRefill refill(conf_number(conf.get(), "queued.max.messages.kbytes", 65536) * 1024,
-                     conf_number(conf.get(), "queued.min.messages", 100000));
-  std::string error;
-  rd_kafka_t* rk = new_client(RD_KAFKA_CONSUMER, std::move(conf), error);
-  if (rk == nullptr) return {SourceStatus::Code::kError, error};
-  // All of the consumer's events (errors included) come out of the consumer queue.
-  rd_kafka_poll_set_consumer(rk);
-  rd_kafka_queue_t* queue = rd_kafka_queue_get_consumer(rk);
+  const rd_kafka_conf_t* conf = rd_kafka_conf(rk);
+  FetchRefill refill(conf_number(conf, "queued.max.messages.kbytes", 65536) * 1024,
+                     conf_number(conf, "queued.min.messages", 100000));
   const int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (queue == nullptr || fd < 0) {
+  if (fd < 0) {
     const int saved_errno = errno;
-    if (queue != nullptr) rd_kafka_queue_destroy(queue);
-    if (fd >= 0) close(fd);
-    reap(shared, rk);
-    return {SourceStatus::Code::kError, fd < 0
-                                            ? std::string("eventfd: ") + std::strerror(saved_errno)
-                                            : std::string("Kafka consumer has no consumer queue")};
+    shared->pool->release(consumer, true);
+    return {SourceStatus::Code::kError, std::string("eventfd: ") + std::strerror(saved_errno)};
   }
   // Enabled before assign() so that the first fetched batch already signals.
-  rd_kafka_queue_io_event_enable(queue, fd, &kWakeUp, sizeof kWakeUp);
-  // From here the reader owns rk, queue and fd; its destructor releases them.
+  rd_kafka_queue_io_event_enable(consumer.queue, fd, &kWakeUp, sizeof kWakeUp);
+  // From here the reader owns the consumer and fd; its destructor releases them.
   std::unique_ptr<KafkaReader> reader(
-      new KafkaReader(rk, queue, fd, std::move(topics), std::move(shared), refill));
+      new KafkaReader(rk, consumer.queue, fd, std::move(topics), std::move(shared), refill));
   for (const auto& p : positions) {
-    reader->positions_.push_back({p.topic, p.partition, p.offset});
+    PartitionPosition pos{p.topic, p.partition, p.offset};
+    std::int64_t low = -1, high = -1;
+    if (metadata != nullptr &&
+        rd_kafka_get_watermark_offsets(rk, p.topic.c_str(), p.partition, &low, &high) ==
+            RD_KAFKA_RESP_ERR_NO_ERROR &&
+        high >= 0) {
+      // An earlier reader's: ask the broker where the end is now.
+      pos.stale_high = high;
+      if (rd_kafka_query_watermark_offsets(metadata, p.topic.c_str(), p.partition, &low, &high,
+                                           kWatermarkQueryMs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        pos.floor_high = high;
+      }
+    }
+    reader->positions_.push_back(std::move(pos));
   }
   const rd_kafka_resp_err_t err = rd_kafka_assign(rk, assignment.get());
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    reader->reusable_ = false;
     return request_error(err, "assign");
   }
   // Let the host poll once right away, whatever librdkafka signals later.
@@ -150,9 +155,9 @@ KafkaReader::~KafkaReader() {
   // After io_event_enable(-1) returns librdkafka no longer writes to the fd (it is switched
   // under the queue's lock), so closing it cannot hit a reused descriptor.
   rd_kafka_queue_io_event_enable(queue_, -1, nullptr, 0);
-  rd_kafka_queue_destroy(queue_);
   close(event_fd_);
-  reap(shared_, rk_);
+  // A reader that ended on an error leaves a consumer in a state not worth keeping.
+  shared_->pool->release({rk_, queue_}, reusable_ && failure_.ok());
   shared_->open_readers.fetch_sub(1, std::memory_order_relaxed);
 }
 
@@ -202,8 +207,13 @@ bool KafkaReader::take(EventBatch& batch, const rd_kafka_message_t& msg, std::si
     shared_->log->log_limited(LogLevel::kError, "Kafka reader: stream ends: " + text);
     return false;
   }
+  const std::uint32_t topic = topic_index(batch, msg);
+  PartitionPosition* position = position_of(batch.topics[topic], msg.partition);
+  // Not assigned to this reader: cannot happen with assign() (an earlier reader's messages
+  // are outdated once it unassigned), dropped all the same.
+  if (position == nullptr) return true;
   Event e;
-  e.topic = topic_index(batch, msg);
+  e.topic = topic;
   e.partition = msg.partition;
   e.offset = msg.offset;
   e.timestamp = rd_kafka_message_timestamp(&msg, nullptr);
@@ -219,24 +229,34 @@ bool KafkaReader::take(EventBatch& batch, const rd_kafka_message_t& msg, std::si
   }
   batch.events.push_back(e);
   ++appended;
-  const std::string_view topic = batch.topics[e.topic];
-  for (auto& p : positions_) {
-    if (p.partition == msg.partition && p.topic == topic) {
-      p.next_offset = msg.offset + 1;
-      break;
-    }
-  }
+  position->next_offset = msg.offset + 1;
+  position->delivered = true;
   return true;
+}
+
+KafkaReader::PartitionPosition* KafkaReader::position_of(std::string_view topic,
+                                                         std::int32_t partition) noexcept {
+  for (auto& p : positions_) {
+    if (p.partition == partition && p.topic == topic) return &p;
+  }
+  return nullptr;
+}
+
+std::int64_t KafkaReader::known_high(const PartitionPosition& p) const noexcept {
+  std::int64_t low = -1, high = -1;
+  if (rd_kafka_get_watermark_offsets(rk_, p.topic.c_str(), p.partition, &low, &high) !=
+      RD_KAFKA_RESP_ERR_NO_ERROR) {
+    high = -1;
+  }
+  // Possibly an earlier reader's last answer, not one to this reader's fetches.
+  if (p.stale_high >= 0 && !p.delivered && high == p.stale_high) high = -1;
+  return std::max(high, p.floor_high);
 }
 
 bool KafkaReader::at_head() const noexcept {
   for (const auto& p : positions_) {
-    std::int64_t low = -1, high = -1;
-    if (rd_kafka_get_watermark_offsets(rk_, p.topic.c_str(), p.partition, &low, &high) !=
-            RD_KAFKA_RESP_ERR_NO_ERROR ||
-        high < 0 || p.next_offset < high) {
-      return false;
-    }
+    const std::int64_t high = known_high(p);
+    if (high < 0 || p.next_offset < high) return false;
   }
   return true;
 }
@@ -245,12 +265,8 @@ void KafkaReader::lag(std::vector<PartitionLag>& out) const noexcept {
   out.clear();
   try {
     for (const auto& p : positions_) {
-      std::int64_t low = -1, high = -1;
-      if (rd_kafka_get_watermark_offsets(rk_, p.topic.c_str(), p.partition, &low, &high) !=
-              RD_KAFKA_RESP_ERR_NO_ERROR ||
-          high < 0) {
-        continue;  // no fetch response yet
-      }
+      const std::int64_t high = known_high(p);
+      if (high < 0) continue;  // no fetch response yet
       out.push_back({p.topic, p.partition, std::max<std::int64_t>(0, high - p.next_offset)});
     }
   } catch (...) {  // out of memory: report nothing rather than part

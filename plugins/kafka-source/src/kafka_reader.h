@@ -1,5 +1,6 @@
-// A SourceReader on its own librdkafka consumer, positioned by assign() (never subscribes or
-// commits), polled without blocking and signalling through an eventfd.
+// A SourceReader on a librdkafka consumer of its own while it lives (a new one or one from the
+// ConsumerPool), positioned by assign() (never subscribes or commits), polled without blocking
+// and signalling through an eventfd.
 #pragma once
 
 #include <librdkafka/rdkafka.h>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "client_config.h"
+#include "consumer_pool.h"
 #include "eventstreams/source.h"
 #include "fetch_refill.h"
 
@@ -24,6 +26,7 @@ class LogSink;
 struct ReaderShared {
   std::shared_ptr<LogSink> log;
   std::shared_ptr<HandleReaper> reaper;
+  std::shared_ptr<ConsumerPool> pool;
   std::atomic<std::size_t> open_readers{0};
 };
 
@@ -34,8 +37,19 @@ class KafkaReader final : public SourceReader {
   static SourceStatus open(ConfPtr conf, const std::vector<StartPosition>& positions,
                            std::shared_ptr<ReaderShared> shared,
                            std::unique_ptr<SourceReader>& out);
+  // The same on an idle consumer from the pool (nothing assigned, queue drained). For each
+  // partition its earlier readers had, asks `metadata` (another client: the consumer's own
+  // broker connection may still hold an earlier reader's fetch, which the broker answers
+  // first) for the end, at most kWatermarkQueryMs each: see PartitionPosition.
+  static SourceStatus reuse(ConsumerHandle consumer, rd_kafka_t* metadata,
+                            const std::vector<StartPosition>& positions,
+                            std::shared_ptr<ReaderShared> shared,
+                            std::unique_ptr<SourceReader>& out);
 
-  // Cheap: stops notifications, closes the eventfd and hands the consumer to the reaper.
+  static constexpr int kWatermarkQueryMs = 1000;
+
+  // Cheap: stops notifications, closes the eventfd and returns the consumer to the pool (which
+  // resets or destroys it on the reaper thread).
   ~KafkaReader() override;
 
   // An eventfd (non-blocking, close-on-exec): read it with a buffer of at least 8 bytes.
@@ -61,6 +75,14 @@ class KafkaReader final : public SourceReader {
     std::string topic;
     std::int32_t partition;
     std::int64_t next_offset;  // the next offset this reader will deliver
+    // A reused consumer's cached high watermark of this partition may be what an earlier
+    // reader's last fetch saw (librdkafka keeps it per partition object and resets it only
+    // when a fetch answers): `stale_high` is that value, not to be trusted until a message of
+    // this reader came or the value changed; `floor_high` is the high watermark asked of the
+    // broker when this reader started (-1: none), a bound the end cannot be below.
+    std::int64_t stale_high = -1;
+    std::int64_t floor_high = -1;
+    bool delivered = false;  // a message of this partition came to this reader
   };
   struct TopicSlot {
     std::string name;
@@ -73,6 +95,16 @@ class KafkaReader final : public SourceReader {
   KafkaReader(rd_kafka_t* rk, rd_kafka_queue_t* queue, int event_fd,
               std::vector<std::string> topics, std::shared_ptr<ReaderShared> shared,
               FetchRefill refill);
+  // Assigns `positions` to the consumer and makes the reader; `metadata` not null: the
+  // consumer served earlier readers, ask it about their partitions' ends. The consumer goes
+  // back to the pool on failure.
+  static SourceStatus start(ConsumerHandle consumer, rd_kafka_t* metadata,
+                            const std::vector<StartPosition>& positions,
+                            std::shared_ptr<ReaderShared> shared,
+                            std::unique_ptr<SourceReader>& out);
+  // The end of `p` as far as this reader can tell, -1 when unknown.
+  std::int64_t known_high(const PartitionPosition& p) const noexcept;
+  PartitionPosition* position_of(std::string_view topic, std::int32_t partition) noexcept;
   void bind_topics(EventBatch& batch);
   std::uint32_t topic_index(EventBatch& batch, const rd_kafka_message_t& msg);
   // False when `msg` is an error that ends the stream (then failure_ is set).
@@ -90,6 +122,7 @@ class KafkaReader final : public SourceReader {
   std::vector<PartitionPosition> positions_;
   std::shared_ptr<ReaderShared> shared_;
   SourceStatus failure_;
+  bool reusable_ = true;  // the consumer may serve another reader
   FetchRefill refill_;
   std::array<rd_kafka_message_t*, kChunk> messages_{};
 };

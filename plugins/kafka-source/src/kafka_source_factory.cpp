@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "client_config.h"
+#include "consumer_pool.h"
 #include "demo_feed.h"
 #include "embedded_cluster.h"
 #include "eventstreams/guarded_create.h"
@@ -21,6 +22,18 @@ SourceStatus internal_error(const char* what) {
   return {SourceStatus::Code::kError, std::string("kafka source: ") + what};
 }
 
+ConsumerPool::Metrics pool_metrics(HostServices* host) {
+  ConsumerPool::Metrics m;
+  if (host == nullptr) return m;
+  m.created = host->counter("eventstreams_kafka_consumers_created_total",
+                            "Kafka consumers created for readers");
+  m.reused = host->counter("eventstreams_kafka_consumers_reused_total",
+                           "Readers served by an idle Kafka consumer instead of a new one");
+  m.idle = host->gauge("eventstreams_kafka_consumers_idle",
+                       "Idle Kafka consumers kept for the next readers (kafka.consumer_pool_size)");
+  return m;
+}
+
 }  // namespace
 
 std::unique_ptr<KafkaSourceFactory> KafkaSourceFactory::create(const PluginContext& context,
@@ -33,6 +46,9 @@ std::unique_ptr<KafkaSourceFactory> KafkaSourceFactory::create(const PluginConte
         auto shared = std::make_shared<ReaderShared>();
         shared->log = std::make_shared<LogSink>(context.host);
         shared->reaper = std::make_shared<HandleReaper>();
+        shared->pool =
+            std::make_shared<ConsumerPool>(static_cast<std::size_t>(config->consumer_pool_size),
+                                           shared->reaper, shared->log, pool_metrics(context.host));
 
         // Validate the reader configuration now, so a bad property fails start-up rather than
         // every request.
@@ -71,6 +87,8 @@ KafkaSourceFactory::KafkaSourceFactory(KafkaConfig config, std::shared_ptr<Reade
 
 KafkaSourceFactory::~KafkaSourceFactory() {
   feed_.reset();  // local cluster: quick
+  // Idle consumers go with the factory; readers still alive destroy theirs when they end.
+  shared_->pool->close();
   rd_kafka_t* metadata = metadata_;
   shared_->reaper->submit([metadata, log = shared_->log] { rd_kafka_destroy(metadata); });
   const bool clean = shared_->reaper->shutdown(std::chrono::milliseconds(kShutdownBoundMs));
@@ -144,6 +162,10 @@ SourceStatus KafkaSourceFactory::resolve(const std::vector<StartSpec>& specs,
 SourceStatus KafkaSourceFactory::open(const std::vector<StartPosition>& positions,
                                       std::unique_ptr<SourceReader>& out) noexcept {
   try {
+    if (positions.empty()) return {SourceStatus::Code::kError, "no partitions to read"};
+    if (auto idle = shared_->pool->acquire()) {
+      return KafkaReader::reuse(*idle, metadata_, positions, shared_, out);
+    }
     std::string error;
     ConfPtr conf = make_conf(client_properties(config_, ClientRole::kReader, bootstrap_),
                              shared_->log.get(), error);
@@ -194,6 +216,14 @@ std::string KafkaSourceFactory::embedded_bootstrap_servers() const {
 std::uint64_t KafkaSourceFactory::demo_events_produced() const noexcept {
   std::lock_guard lock(start_mu_);
   return feed_ ? feed_->produced() : 0;
+}
+
+std::size_t KafkaSourceFactory::idle_consumers() const noexcept {
+  return shared_->pool->idle();
+}
+
+std::size_t KafkaSourceFactory::resetting_consumers() const noexcept {
+  return shared_->pool->resetting();
 }
 
 void KafkaSourceFactory::serve_events() noexcept {

@@ -1,5 +1,6 @@
-// The Kafka SourceFactory: one long-lived metadata client, one consumer per reader, and in
-// embedded mode an in-process mock cluster with a demo feed.
+// The Kafka SourceFactory: one long-lived metadata client, one consumer per reader (reused
+// from a small pool of idle ones, consumer_pool.h), and in embedded mode an in-process mock
+// cluster with a demo feed.
 #pragma once
 
 #include <librdkafka/rdkafka.h>
@@ -50,6 +51,9 @@ class KafkaSourceFactory final : public SourceFactory {
   std::string embedded_bootstrap_servers() const;
   // Events the demo feed has produced (0 without one).
   std::uint64_t demo_events_produced() const noexcept;
+  // Idle consumers in the pool, and released ones not yet kept or destroyed (for tests).
+  std::size_t idle_consumers() const noexcept;
+  std::size_t resetting_consumers() const noexcept;
 
  private:
   KafkaSourceFactory(KafkaConfig config, std::shared_ptr<ReaderShared> shared,

@@ -43,6 +43,33 @@ TEST(KafkaConfig, RequiresABrokerListUnlessEmbedded) {
   EXPECT_FALSE(parse_kafka_config(R"({"kafka":{"bootstrap.servers":""}})", error));
 }
 
+TEST(KafkaConfig, ConsumerPoolSizeDefaultsToEightAndIsNotPassedToLibrdkafka) {
+  std::string error;
+  auto c = parse_kafka_config(R"({"kafka":{"bootstrap.servers":"k:9092"}})", error);
+  ASSERT_TRUE(c) << error;
+  EXPECT_EQ(c->consumer_pool_size, 8);
+  c = parse_kafka_config(R"({"kafka":{"bootstrap.servers":"k:9092","consumer_pool_size":0}})",
+                         error);
+  ASSERT_TRUE(c) << error;
+  EXPECT_EQ(c->consumer_pool_size, 0);
+  EXPECT_EQ(value_of(c->properties, "consumer_pool_size"), "<unset>");
+  c = parse_kafka_config(R"({"kafka":{"bootstrap.servers":"k:9092","consumer_pool_size":"3"}})",
+                         error);
+  ASSERT_TRUE(c) << error;
+  EXPECT_EQ(c->consumer_pool_size, 3);
+}
+
+TEST(KafkaConfig, ConsumerPoolSizeOutOfRangeFails) {
+  for (const char* bad : {"-1", "1001", "2.5", R"("many")", "true"}) {
+    std::string error;
+    EXPECT_FALSE(parse_kafka_config(
+        std::string(R"({"kafka":{"bootstrap.servers":"k:9092","consumer_pool_size":)") + bad + "}}",
+        error))
+        << bad;
+    EXPECT_NE(error.find("consumer_pool_size"), std::string::npos) << error;
+  }
+}
+
 TEST(KafkaConfig, PluginKeysAreNotPassedToLibrdkafka) {
   std::string error;
   auto c = parse_kafka_config(
