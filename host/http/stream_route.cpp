@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "http/accept_encoding.h"
 #include "http/accept_negotiation.h"
 #include "http/client_address.h"
 #include "http/problem.h"
@@ -140,6 +141,7 @@ Expected<StreamRequest, Problem> stream_request(ServerContext& ctx,
   std::vector<std::vector<std::string>> media;
   for (const auto& e : ctx.plugins->encoders) media.push_back(e->media_types());
   out.encoder_index = choose_encoder(req.get("Accept", ""), media);
+  out.coding = choose_content_coding(req.get("Accept-Encoding", ""));
 
   RequestInfo info;
   info.query = std::move(parsed.query);
@@ -182,11 +184,17 @@ Expected<StreamRequest, Problem> stream_request(ServerContext& ctx,
 }
 
 // The response head, written on the bare socket: chunked, ended by closing the connection.
+// The body depends on Accept-Encoding, compressed or not: caches must keep them apart.
 std::string response_head(const ServerContext& ctx, const EncoderFactory& encoder,
-                          const std::string& truncated) {
+                          pipeline::ContentCoding coding, const std::string& truncated) {
   std::string head = "HTTP/1.1 200 OK\r\nContent-Type: " + encoder.content_type() +
                      "\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n"
-                     "Connection: close\r\n";
+                     "Connection: close\r\nVary: Accept-Encoding\r\n";
+  if (coding != pipeline::ContentCoding::kIdentity) {
+    head += "Content-Encoding: ";
+    head += pipeline::content_coding_name(coding);
+    head += "\r\n";
+  }
   head += common_header_lines(*ctx.config);
   if (!truncated.empty()) head += "X-Replay-Truncated: " + truncated + "\r\n";
   head += "\r\n";
@@ -202,12 +210,13 @@ void StreamRoute::handleRequest(Poco::Net::HTTPServerRequest& request,
   auto stream = stream_request(ctx_, request, std::move(*parsed));
   if (!stream) return refuse(request, response, stream.error());
   const EncoderFactory& encoder = *ctx_.plugins->encoders[stream->encoder_index];
+  const pipeline::ContentCoding coding = stream->coding;
   auto ticket = ctx_.engine->open(std::move(*stream));
   if (!ticket) return refuse(request, response, ticket.error());
 
   // From here on the response is ours to write: take the socket from the HTTP server so
   // that no pool thread stays with this client.
-  const std::string head = response_head(ctx_, encoder, ticket->truncated());
+  const std::string head = response_head(ctx_, encoder, coding, ticket->truncated());
   response.setKeepAlive(false);
   Poco::Net::StreamSocket socket =
       static_cast<Poco::Net::HTTPServerRequestImpl&>(request).detachSocket();
