@@ -1,11 +1,13 @@
 // A hub on its own, without the engine: one encoding per batch for every member of a group,
 // a group per encoder, back-pressure by the hub's kind (a live hub drops a member over its
 // high mark, a private hub pauses its reader and reads on), a source error ending every
-// stream, heartbeats for idle members only, and the empty callback when the last one leaves.
+// stream, heartbeats for idle members only, the empty callback when the last one leaves, and
+// a compressed member reading its group's bytes compressed.
 #include "streaming/hub.h"
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
+#include <zlib.h>
 
 #include <functional>
 #include <future>
@@ -23,6 +25,36 @@ using namespace std::chrono_literals;
 using testing_support::Client;
 using testing_support::FakeSource;
 using testing_support::on_loop;
+
+// The payload of a complete chunked body ("" when its framing is broken or it has no end).
+std::string dechunk(const std::string& body) {
+  std::string out;
+  std::size_t at = 0;
+  for (;;) {
+    const std::size_t nl = body.find("\r\n", at);
+    if (nl == std::string::npos) return "";
+    const std::size_t size = std::stoul(body.substr(at, nl - at), nullptr, 16);
+    if (size == 0) return body.size() == nl + 4 ? out : "";
+    out += body.substr(nl + 2, size);
+    at = nl + 2 + size + 2;
+  }
+}
+
+// A whole gzip member inflated; "" unless it ends, trailer verified, at the end of `gz`.
+std::string gunzip(const std::string& gz) {
+  z_stream z{};
+  inflateInit2(&z, 31);
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
+  z.avail_in = static_cast<uInt>(gz.size());
+  std::string out(1 << 20, '\0');
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = inflate(&z, Z_FINISH);
+  out.resize(out.size() - z.avail_out);
+  const bool whole = rc == Z_STREAM_END && z.avail_in == 0;
+  inflateEnd(&z);
+  return whole ? out : "";
+}
 
 std::size_t count(const std::string& s, const std::string& needle) {
   std::size_t n = 0;
@@ -64,8 +96,9 @@ class HubTest : public ::testing::Test {
   }
 
   // A member of the group `group_key` written by encoder `encoder_index`.
-  std::unique_ptr<Client> join(std::size_t encoder_index = 0, const std::string& group_key = "g",
-                               int rcvbuf = 0) {
+  std::unique_ptr<Client> join(
+      std::size_t encoder_index = 0, const std::string& group_key = "g", int rcvbuf = 0,
+      pipeline::ContentCoding coding = pipeline::ContentCoding::kIdentity) {
     int sv[2];
     EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
     if (rcvbuf > 0) {
@@ -77,8 +110,12 @@ class HubTest : public ::testing::Test {
       plan.encoder_index = encoder_index;
       plan.group_key = group_key;
       plan.client.streams = "s";
-      hub_->join(std::make_shared<ClientConnection>(loop_, fd, plan.client, http::ConnectionSlot{}),
-                 plan);
+      auto c = std::make_shared<ClientConnection>(loop_, fd, plan.client, http::ConnectionSlot{});
+      // As Ticket::start() begins a compressed body: its header (no preamble here).
+      pipeline::CodedStream coded(coding);
+      c->set_coding(coded);
+      if (coded.compressed()) c->enqueue(pipeline::shared_chunk(coded.header()));
+      hub_->join(c, plan);
     });
     return std::make_unique<Client>(sv[1]);
   }
@@ -167,6 +204,26 @@ TEST_F(HubTest, ASourceErrorEndsEveryStreamWithAnErrorFrame) {
   EXPECT_TRUE(hub_->failed());
   EXPECT_GE(emptied_.load(), 1);
   EXPECT_EQ(a->received.substr(a->received.size() - 5), "0\r\n\r\n");
+}
+
+// A gzip member of a group reads what its plain member reads (events, a heartbeat, the error
+// frame), and the end of its stream is a complete gzip member.
+TEST_F(HubTest, ACompressedMemberGetsTheGroupsBytesCompressedThenItsTrailerOnASourceError) {
+  env_.heartbeat_interval_ms = 1000;
+  make_hub(/*live=*/true);
+  auto plain = join(0);
+  auto gz = join(0, "g", 0, pipeline::ContentCoding::kGzip);
+  start();
+  for (int i = 0; i < 3; ++i) source_.push({"t", 0, i, 100 + i, R"({"n": 1})"});
+  ASSERT_TRUE(plain->wait_for("\"offset\":2}}"));
+  on_loop(loop_, [&] { hub_->heartbeat(loop_.now_ms() + 5000); });
+  ASSERT_TRUE(plain->wait_for(":heartbeat\n\n"));
+  source_.fail("broker said no");
+  ASSERT_TRUE(plain->wait_eof());
+  ASSERT_TRUE(gz->wait_eof());
+  const std::string expected = dechunk(plain->received);
+  ASSERT_NE(expected.find("broker said no"), std::string::npos) << plain->received;
+  EXPECT_EQ(gunzip(dechunk(gz->received)), expected);
 }
 
 TEST_F(HubTest, HeartbeatsGoToIdleMembersOnly) {
