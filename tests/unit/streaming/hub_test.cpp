@@ -7,11 +7,11 @@
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
-#include <zlib.h>
 
 #include <functional>
 #include <future>
 
+#include "compressed_body.h"
 #include "fake_source.h"
 #include "ndjson_encoder.h"
 #include "run_on_loop.h"
@@ -23,38 +23,10 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing_support::Client;
+using testing_support::dechunk;
 using testing_support::FakeSource;
+using testing_support::gunzip;
 using testing_support::on_loop;
-
-// The payload of a complete chunked body ("" when its framing is broken or it has no end).
-std::string dechunk(const std::string& body) {
-  std::string out;
-  std::size_t at = 0;
-  for (;;) {
-    const std::size_t nl = body.find("\r\n", at);
-    if (nl == std::string::npos) return "";
-    const std::size_t size = std::stoul(body.substr(at, nl - at), nullptr, 16);
-    if (size == 0) return body.size() == nl + 4 ? out : "";
-    out += body.substr(nl + 2, size);
-    at = nl + 2 + size + 2;
-  }
-}
-
-// A whole gzip member inflated; "" unless it ends, trailer verified, at the end of `gz`.
-std::string gunzip(const std::string& gz) {
-  z_stream z{};
-  inflateInit2(&z, 31);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
-  z.avail_in = static_cast<uInt>(gz.size());
-  std::string out(1 << 20, '\0');
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  const int rc = inflate(&z, Z_FINISH);
-  out.resize(out.size() - z.avail_out);
-  const bool whole = rc == Z_STREAM_END && z.avail_in == 0;
-  inflateEnd(&z);
-  return whole ? out : "";
-}
 
 std::size_t count(const std::string& s, const std::string& needle) {
   std::size_t n = 0;
