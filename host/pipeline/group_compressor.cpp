@@ -3,6 +3,8 @@
 namespace eventstreams::pipeline {
 
 CompressedChunk GroupCompressor::compress(std::string_view frames) {
+  // Nothing to send: no chunk (an empty one would end the chunked body).
+  if (frames.empty()) return {};
   // JSON events compress to well under half; the deflater grows the buffer if not.
   auto buffer = begin_chunk(frames.size() / 2 + 64);
   CompressedChunk out;

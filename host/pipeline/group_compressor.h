@@ -14,7 +14,8 @@
 
 namespace eventstreams::pipeline {
 
-// A compressed piece framed as an HTTP chunk, and the checksums of what it holds.
+// A compressed piece framed as an HTTP chunk, and the checksums of what it holds; null
+// chunk.bytes when there was nothing to compress.
 struct CompressedChunk {
   Chunk chunk;
   PieceSums sums;
@@ -22,7 +23,7 @@ struct CompressedChunk {
 
 class GroupCompressor {
  public:
-  // `frames`: an encoder's output (a chunk's payload).
+  // `frames`: an encoder's output (a chunk's payload). Empty: no chunk (null bytes).
   CompressedChunk compress(std::string_view frames);
   // The group's heartbeat frame, compressed once and kept.
   const CompressedChunk& heartbeat(std::string_view frame);

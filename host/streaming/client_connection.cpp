@@ -40,7 +40,7 @@ void ClientConnection::enqueue(const SharedBytes& buffer, std::size_t offset, st
 }
 
 void ClientConnection::enqueue(const pipeline::CompressedChunk& piece) {
-  if (fd_ < 0 || finishing_) return;
+  if (fd_ < 0 || finishing_ || !piece.chunk.bytes) return;
   enqueue(piece.chunk);
   coded_.absorb(piece.sums);
 }

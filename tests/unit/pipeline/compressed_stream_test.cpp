@@ -114,6 +114,14 @@ TEST(CompressedStream, ClientsJoiningAtDifferentBatchesBothDecode) {
   }
 }
 
+// An empty chunk would end the chunked body: nothing to compress gives no chunk at all.
+TEST(CompressedStream, NothingToCompressGivesNoChunk) {
+  GroupCompressor group;
+  EXPECT_TRUE(group.compress("x").chunk.bytes);
+  EXPECT_FALSE(group.compress("").chunk.bytes);
+  EXPECT_FALSE(group.heartbeat("").chunk.bytes);
+}
+
 TEST(CompressedStream, ChunkFramingAroundThePiece) {
   GroupCompressor group;
   const CompressedChunk piece = group.compress("hello hello hello\n");
