@@ -10,6 +10,7 @@ packages=(
   libpoco-dev librdkafka-dev libyaml-cpp-dev libboost-dev libgtest-dev libgmock-dev
   rapidjson-dev
   prometheus-cpp-dev  # /metrics (host/services/metrics_registry)
+  zlib1g-dev  # compressed streams (host/pipeline/deflater)
   openjdk-17-jre-headless maven kcat
   openssl  # the https tests make their own CA
   chromium  # the UI test (tests/integration/ui) drives it headless

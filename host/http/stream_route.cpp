@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "http/accept_encoding.h"
 #include "http/accept_negotiation.h"
 #include "http/client_address.h"
 #include "http/problem.h"
@@ -141,6 +142,7 @@ Expected<StreamRequest, Problem> stream_request(ServerContext& ctx,
   std::vector<std::vector<std::string>> media;
   for (const auto& e : ctx.plugins->encoders) media.push_back(e->media_types());
   out.encoder_index = choose_encoder(req.get("Accept", ""), media);
+  out.coding = choose_content_coding(req.get("Accept-Encoding", ""));
 
   RequestInfo info;
   info.query = std::move(parsed.query);
@@ -183,11 +185,17 @@ Expected<StreamRequest, Problem> stream_request(ServerContext& ctx,
 }
 
 // The response head, written on the bare socket: chunked, ended by closing the connection.
+// The body depends on Accept-Encoding, compressed or not: caches must keep them apart.
 std::string response_head(const ServerContext& ctx, const EncoderFactory& encoder,
-                          const std::string& truncated) {
+                          pipeline::ContentCoding coding, const std::string& truncated) {
   std::string head = "HTTP/1.1 200 OK\r\nContent-Type: " + encoder.content_type() +
                      "\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n"
-                     "Connection: close\r\n";
+                     "Connection: close\r\nVary: Accept-Encoding\r\n";
+  if (coding != pipeline::ContentCoding::kIdentity) {
+    head += "Content-Encoding: ";
+    head += pipeline::content_coding_name(coding);
+    head += "\r\n";
+  }
   head += common_header_lines(*ctx.config);
   if (!truncated.empty()) head += "X-Replay-Truncated: " + truncated + "\r\n";
   head += "\r\n";
@@ -204,6 +212,7 @@ void StreamRoute::handleRequest(Poco::Net::HTTPServerRequest& request,
   if (!stream) return refuse(request, response, stream.error());
   const EncoderFactory& encoder = *ctx_.plugins->encoders[stream->encoder_index];
   const std::string& encoder_name = ctx_.plugins->encoder_names[stream->encoder_index];
+  const pipeline::ContentCoding coding = stream->coding;
   // The encoder's preamble() (in open) and content_type() may throw: a plugin that does fails
   // this request with a problem body, not the connection without an answer.
   std::optional<streaming::Ticket> ticket;
@@ -212,7 +221,7 @@ void StreamRoute::handleRequest(Poco::Net::HTTPServerRequest& request,
     auto opened = ctx_.engine->open(std::move(*stream));
     if (!opened) return refuse(request, response, opened.error());
     ticket.emplace(std::move(*opened));
-    head = response_head(ctx_, encoder, ticket->truncated());
+    head = response_head(ctx_, encoder, coding, ticket->truncated());
   } catch (const std::exception& e) {
     const LogField fields[] = {{"encoder", encoder_name}, {"error", e.what()}};
     ctx_.logger->log_fields(LogLevel::kError, "encoder plugin failed", fields);

@@ -2,24 +2,11 @@
 
 #include <string>
 
-#include "http/chunked.h"
-
 namespace eventstreams::pipeline {
 namespace {
 
-// Bytes reserved in front of each chunk buffer for the chunk-size line ("%x\r\n"), so the
-// encoder writes its frames once, in place, and the size line goes in front afterwards.
-constexpr std::size_t kChunkHeaderRoom = 10;
 // A guess of an encoder's framing per event, so the buffer grows once per batch.
 constexpr std::size_t kFramingPerEvent = 48;
-
-// Writes "<hex size>\r\n" right-aligned into the reserved room; returns where it starts.
-std::size_t write_chunk_header(std::string& buf, std::size_t payload_size) {
-  const std::string line = http::chunk_size_line(payload_size);
-  const std::size_t start = kChunkHeaderRoom - line.size();
-  buf.replace(start, line.size(), line);
-  return start;
-}
 
 }  // namespace
 
@@ -27,9 +14,8 @@ GroupEncoder::GroupEncoder(std::unique_ptr<Encoder> encoder,
                            std::vector<std::unique_ptr<Transform>> transforms)
     : encoder_(std::move(encoder)), transforms_(std::move(transforms)) {
   if (!encoder_) return;
-  std::string hb;
-  encoder_->heartbeat(hb);
-  heartbeat_chunk_ = shared_chunk(hb);
+  encoder_->heartbeat(heartbeat_frame_);
+  heartbeat_chunk_ = shared_chunk(heartbeat_frame_);
 }
 
 Chunk GroupEncoder::encode(const EventBatch& batch) {
@@ -47,26 +33,22 @@ Chunk GroupEncoder::encode_own(EventBatch& batch) {
 }
 
 Chunk GroupEncoder::encode_frames(const EventBatch& batch) {
-  auto buffer = std::make_shared<std::string>();
-  buffer->reserve(kChunkHeaderRoom + batch.arena.size() + batch.events.size() * kFramingPerEvent +
-                  2);
-  buffer->append(kChunkHeaderRoom, ' ');
+  // The encoder writes its frames once, in place, after the room for the size line.
+  auto buffer = begin_chunk(batch.arena.size() + batch.events.size() * kFramingPerEvent);
   frames_.clear();
   encoder_->encode(batch, *buffer, frames_);
   if (frames_.empty()) return {};
-  Chunk chunk;
-  chunk.payload = buffer->size() - kChunkHeaderRoom;
-  chunk.start = write_chunk_header(*buffer, chunk.payload);
-  buffer->append("\r\n");
-  chunk.length = buffer->size() - chunk.start;
-  chunk.bytes = std::move(buffer);
-  return chunk;
+  return end_chunk(std::move(buffer));
+}
+
+std::string GroupEncoder::error_frame(std::string_view error_json) {
+  std::string frame;
+  encoder_->error(error_json, frame);
+  return frame;
 }
 
 SharedBytes GroupEncoder::error_chunk(std::string_view error_json) {
-  std::string frame;
-  encoder_->error(error_json, frame);
-  return shared_chunk(frame);
+  return shared_chunk(error_frame(error_json));
 }
 
 }  // namespace eventstreams::pipeline

@@ -32,7 +32,10 @@ class GroupEncoder {
 
   // Fixed per encoder: what keeps an idle client's connection open.
   const SharedBytes& heartbeat_chunk() const { return heartbeat_chunk_; }
+  // The same without chunk framing (what a compressed stream compresses).
+  const std::string& heartbeat_frame() const { return heartbeat_frame_; }
   // The last frame of a stream that ends on an error; `error_json` is a JSON object text.
+  std::string error_frame(std::string_view error_json);
   SharedBytes error_chunk(std::string_view error_json);
 
  private:
@@ -40,6 +43,7 @@ class GroupEncoder {
 
   std::unique_ptr<Encoder> encoder_;
   std::vector<std::unique_ptr<Transform>> transforms_;
+  std::string heartbeat_frame_;
   SharedBytes heartbeat_chunk_;
   EventBatch scratch_;  // the copy the transforms edit
   std::vector<EncodedFrame> frames_;

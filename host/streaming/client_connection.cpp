@@ -39,6 +39,12 @@ void ClientConnection::enqueue(const SharedBytes& buffer, std::size_t offset, st
   pending_bytes_ += length;
 }
 
+void ClientConnection::enqueue(const pipeline::CompressedChunk& piece) {
+  if (fd_ < 0 || finishing_ || !piece.chunk.bytes) return;
+  enqueue(piece.chunk);
+  coded_.absorb(piece.sums);
+}
+
 void ClientConnection::flush() {
   if (fd_ < 0) return;
   constexpr int kMaxIov = 64;
@@ -94,6 +100,8 @@ void ClientConnection::update_interest() {
 
 void ClientConnection::finish() {
   if (fd_ < 0 || finishing_) return;
+  // A complete gzip member (or zlib stream), so decoders see the end as an end.
+  if (coded_.compressed()) enqueue(pipeline::shared_chunk(coded_.trailer()));
   enqueue(chunked_terminator());
   finishing_ = true;
   flush();

@@ -12,6 +12,8 @@
 #include <memory>
 #include <string>
 
+#include "pipeline/content_coding.h"
+#include "pipeline/group_compressor.h"
 #include "pipeline/shared_chunk.h"
 #include "streaming/event_loop.h"
 #include "streaming/stream_plan.h"
@@ -66,6 +68,15 @@ class ClientConnection final : public IoWatcher {
   // Queues bytes [offset, offset + length) of `buffer`.
   void enqueue(const SharedBytes& buffer, std::size_t offset, std::size_t length);
   void enqueue(const SharedBytes& buffer) { enqueue(buffer, 0, buffer->size()); }
+  void enqueue(const pipeline::Chunk& chunk) { enqueue(chunk.bytes, chunk.start, chunk.length); }
+
+  // A compressed body (Accept-Encoding): its header and preamble are already sent; from then
+  // on it is sent compressed pieces, whose checksums it keeps, and finish() ends it with its
+  // own trailer.
+  void set_coding(const pipeline::CodedStream& coded) { coded_ = coded; }
+  bool compressed() const { return coded_.compressed(); }
+  // Queues a compressed piece (a compressed connection only).
+  void enqueue(const pipeline::CompressedChunk& piece);
   // Writes as much as the socket takes now; the rest goes when it is writable.
   void flush();
   // Sends the end of the chunked body after what is queued, then closes.
@@ -102,6 +113,7 @@ class ClientConnection final : public IoWatcher {
   std::deque<Slice> queue_;
   std::size_t pending_bytes_ = 0;
   Watermarks marks_;
+  pipeline::CodedStream coded_;
   std::uint64_t bytes_sent_ = 0;
   std::int64_t last_send_ms_ = 0;
   bool want_write_ = false;

@@ -20,11 +20,17 @@ constexpr int kBatchesPerPump = 8;
 // Clients that receive the same bytes (same encoder, transforms and streams), and the
 // pipeline stage that encodes each batch once for all of them.
 struct Hub::Group {
-  Group(std::string k, std::size_t index, pipeline::GroupEncoder enc)
-      : key(std::move(k)), encoder_index(index), encoder(std::move(enc)) {}
+  Group(std::string k, std::size_t index, pipeline::GroupEncoder enc,
+        pipeline::GroupCompressor comp = {})
+      : key(std::move(k)),
+        encoder_index(index),
+        encoder(std::move(enc)),
+        compressor(std::move(comp)) {}
   std::string key;
   std::size_t encoder_index = 0;
   pipeline::GroupEncoder encoder;
+  // For the members with a compressed body: the encoder's chunks compressed once for all.
+  pipeline::GroupCompressor compressor;
   std::vector<std::shared_ptr<ClientConnection>> members;
   Counter* events_sent = nullptr;
   Counter* bytes_sent = nullptr;
@@ -140,10 +146,18 @@ void Hub::join_replay(std::shared_ptr<ClientConnection> connection, StreamPlan& 
   if (!replay.batch().events.empty()) {
     const pipeline::Chunk chunk = g.encoder.encode_own(replay.batch());
     if (chunk.bytes) {
-      connection->enqueue(chunk.bytes, chunk.start, chunk.length);
+      std::size_t bytes = chunk.payload;
+      if (connection->compressed()) {
+        // A piece of its own, from the group's deflater: the group's stream is not disturbed.
+        const pipeline::CompressedChunk piece = g.compressor.compress(chunk.payload_view());
+        connection->enqueue(piece);
+        bytes = piece.chunk.payload;
+      } else {
+        connection->enqueue(chunk);
+      }
       connection->events_sent += g.encoder.frames();
       g.events_sent->add(g.encoder.frames());
-      g.bytes_sent->add(chunk.payload);
+      g.bytes_sent->add(bytes);
     }
   }
   add_member(std::move(connection), g);
@@ -290,9 +304,18 @@ void Hub::deliver(Group& g, const EventBatch& batch) {
   targets.clear();
   for (auto& member : g.members) targets.push_back(member.get());
   const std::size_t receivers = targets.size();
+  // Compressed once, on the first member that wants it, for every such member.
+  pipeline::CompressedChunk compressed;
+  std::size_t compressed_receivers = 0;
   std::vector<ClientConnection*> too_slow;
   for (ClientConnection* member : targets) {
-    member->enqueue(chunk.bytes, chunk.start, chunk.length);
+    if (member->compressed()) {
+      if (!compressed.chunk.bytes) compressed = g.compressor.compress(chunk.payload_view());
+      member->enqueue(compressed);
+      ++compressed_receivers;
+    } else {
+      member->enqueue(chunk);
+    }
     member->events_sent += frames;
     member->flush();
     if (!member->open() || !member->above_high_watermark()) continue;
@@ -304,7 +327,8 @@ void Hub::deliver(Group& g, const EventBatch& batch) {
     }
   }
   g.events_sent->add(frames * receivers);
-  g.bytes_sent->add(chunk.payload * receivers);
+  g.bytes_sent->add(chunk.payload * (receivers - compressed_receivers) +
+                    compressed.chunk.payload * compressed_receivers);
   for (auto* c : too_slow) {
     services::count_error(*env_.metrics, "client_too_slow");
     c->close("client too slow: unsent data over client_buffer_bytes");
@@ -324,10 +348,17 @@ void Hub::fail(const SourceStatus& status) {
   // Copy: finishing a member may close it and shrink the list.
   for (auto& g : groups_) {
     if (g->members.empty()) continue;  // also: a group moved to the live hub, encoder and all
-    const SharedBytes chunk = g->encoder.error_chunk(error);
+    const std::string frame = g->encoder.error_frame(error);
+    const SharedBytes chunk = pipeline::shared_chunk(frame);
+    pipeline::CompressedChunk compressed;
     auto members = g->members;
     for (auto& m : members) {
-      m->enqueue(chunk);
+      if (m->compressed()) {
+        if (!compressed.chunk.bytes) compressed = g->compressor.compress(frame);
+        m->enqueue(compressed);
+      } else {
+        m->enqueue(chunk);
+      }
       m->finish();
     }
   }
@@ -360,8 +391,8 @@ void Hub::move_members_to(Hub& target) {
     if (into == nullptr) {
       // The target has no such group yet: the group moves whole (encoder, transforms).
       target.wants_ids_ = target.wants_ids_ || env_.encoders[g->encoder_index].factory->wants_ids();
-      target.groups_.push_back(
-          std::make_unique<Group>(g->key, g->encoder_index, std::move(g->encoder)));
+      target.groups_.push_back(std::make_unique<Group>(
+          g->key, g->encoder_index, std::move(g->encoder), std::move(g->compressor)));
       into = target.groups_.back().get();
       into->events_sent = g->events_sent;
       into->bytes_sent = g->bytes_sent;
@@ -401,7 +432,11 @@ void Hub::heartbeat(std::int64_t now_ms) {
     auto members = g->members;
     for (auto& m : members) {
       if (now_ms - m->last_send_ms() >= env_.heartbeat_interval_ms && m->pending_bytes() == 0) {
-        m->enqueue(g->encoder.heartbeat_chunk());
+        if (m->compressed()) {
+          m->enqueue(g->compressor.heartbeat(g->encoder.heartbeat_frame()));
+        } else {
+          m->enqueue(g->encoder.heartbeat_chunk());
+        }
         m->flush();
       }
     }

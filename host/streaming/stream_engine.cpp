@@ -12,6 +12,7 @@
 #include <functional>
 
 #include "http/chunked.h"
+#include "pipeline/deflater.h"
 #include "streaming/start_plan.h"
 
 namespace eventstreams::streaming {
@@ -191,6 +192,7 @@ Expected<Ticket, Problem> StreamEngine::open(StreamRequest request) {
   plan->encoder_index = request.encoder_index;
   plan->group_key = std::move(request.group_key);
   plan->transforms = std::move(request.transforms);
+  plan->coded = pipeline::CodedStream(request.coding);
   plan->client = std::move(request.client);
   plan->slot = std::move(request.slot);
   const bool head_only = request.head_only;
@@ -230,7 +232,12 @@ Expected<Ticket, Problem> StreamEngine::open(StreamRequest request) {
   }
   if (!head_only) {
     const std::string preamble = env_.encoders[plan->encoder_index].factory->preamble();
-    if (!preamble.empty()) state->preamble_chunk = http::make_chunk(preamble);
+    if (plan->coded.compressed()) {
+      // The body starts with its own header (gzip or zlib), then the preamble compressed.
+      state->preamble_chunk = http::make_chunk(pipeline::compressed_start(plan->coded, preamble));
+    } else if (!preamble.empty()) {
+      state->preamble_chunk = http::make_chunk(preamble);
+    }
     state->plan = std::move(plan);
   }
   return Ticket(std::move(state));
@@ -385,6 +392,7 @@ void StreamEngine::attach_on_loop(LoopState& state, StreamPlan& plan, int fd,
   EventLoop& loop = *state.loop;
   plan.client.connected_at_ms = loop.now_ms();
   auto connection = std::make_shared<ClientConnection>(loop, fd, plan.client, std::move(plan.slot));
+  connection->set_coding(plan.coded);
   // The loop could not watch it (out of descriptors or memory): it is closed and counted.
   if (!connection->open()) return;
 

@@ -12,6 +12,7 @@
 #include "eventstreams/source.h"
 #include "eventstreams/transform.h"
 #include "http/connection_limiter.h"
+#include "pipeline/content_coding.h"
 #include "pipeline/partition_start.h"
 #include "streaming/hub_key.h"
 
@@ -45,6 +46,8 @@ struct StreamPlan {
   // Clients with the same group key (encoder, transforms, streams) share every encoded byte.
   std::string group_key;
   std::vector<std::unique_ptr<Transform>> transforms;
+  // A compressed body's state once its header and preamble are written (identity: none).
+  pipeline::CodedStream coded;
 
   ClientInfo client;
   http::ConnectionSlot slot;

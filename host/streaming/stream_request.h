@@ -11,6 +11,7 @@
 
 #include "eventstreams/transform.h"
 #include "http/connection_limiter.h"
+#include "pipeline/content_coding.h"
 #include "request/last_event_id.h"
 #include "streaming/stream_plan.h"
 
@@ -29,6 +30,8 @@ struct StreamRequest {
   // Clients with the same group key (encoder, transforms, streams) share every encoded byte.
   std::string group_key;
   std::vector<std::unique_ptr<Transform>> transforms;
+  // The body's content coding (Accept-Encoding).
+  pipeline::ContentCoding coding = pipeline::ContentCoding::kIdentity;
 
   ClientInfo client;
   // The client's place under the connection limits, held for as long as it streams.

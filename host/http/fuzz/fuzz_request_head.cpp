@@ -1,8 +1,9 @@
 // libFuzzer harness for a request head as the host reads it: POCO's HTTPRequest::read (what
 // HTTPServerRequestImpl runs on the socket, with the same limits), then what the stream route
 // does with the result: the stream list from the path, the query, `since`, Last-Event-ID and
-// the Accept header. POCO refuses a bad head with a Poco::Exception (the server answers it
-// with a problem body); anything else escaping, a crash or a sanitizer report is a bug.
+// the Accept and Accept-Encoding headers. POCO refuses a bad head with a Poco::Exception (the
+// server answers it with a problem body); anything else escaping, a crash or a sanitizer report is
+// a bug.
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPRequest.h>
 
@@ -13,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "http/accept_encoding.h"
 #include "http/accept_negotiation.h"
 #include "request/last_event_id.h"
 #include "request/query.h"
@@ -50,6 +52,7 @@ void parse_like_the_stream_route(const Poco::Net::HTTPRequest& req) {
       kMediaTypes.size()) {
     std::abort();
   }
+  (void)eventstreams::http::choose_content_coding(req.get("Accept-Encoding", ""));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // GET /v2/ui in a real browser (issue 9 item 5): open /v2/ui?streams=recentchange on the
-// embedded demo, see events appear, pick another stream, apply a filter, keep a screenshot.
+// embedded demo, see events appear, pick another stream, apply a filter, keep a screenshot;
+// then an EventSource on a gzip stream (issue 13 item 5).
 // Usage: node ui_test.mjs BASE_URL SCREENSHOT_DIR
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
@@ -104,6 +105,35 @@ await step('a refused filter shows the problem', async () => {
   await page.click('#apply');
   await page.waitForSelector('#error:not([hidden])', { timeout: 20000 });
   assert.match(await page.innerText('#error'), /Invalid Filter/);
+});
+
+await step('EventSource receives events from a gzip stream', async () => {
+  // Chromium asks for gzip on its own (Accept-Encoding: gzip, deflate, br...): the server
+  // answers gzip, which the browser inflates under EventSource.
+  const gz = await browser.newPage();
+  await gz.goto(`${base}/robots.txt`);  // same origin
+  const [response, events] = await Promise.all([
+    gz.waitForResponse((r) => r.url().includes('/v2/stream/recentchange'), { timeout: 20000 }),
+    gz.evaluate(() => new Promise((resolve, reject) => {
+      const got = [];
+      const source = new EventSource('/v2/stream/recentchange');
+      source.onmessage = (e) => {
+        got.push({ id: e.lastEventId, data: JSON.parse(e.data) });
+        if (got.length === 5) { source.close(); resolve(got); }
+      };
+      setTimeout(() => { source.close(); reject(new Error(`${got.length} events`)); }, 20000);
+    })),
+  ]);
+  assert.match((await response.request().allHeaders())['accept-encoding'] || '', /gzip/);
+  const headers = await response.allHeaders();
+  assert.equal(headers['content-encoding'], 'gzip');
+  assert.equal(headers['vary'], 'Accept-Encoding');
+  assert.equal(events.length, 5);
+  for (const e of events) {
+    assert.equal(e.data.meta.stream, 'mediawiki.recentchange');
+    assert.ok(e.id.length > 0, 'each event has its id');
+  }
+  await gz.close();
 });
 
 await browser.close();

@@ -1,7 +1,8 @@
 // A hub on its own, without the engine: one encoding per batch for every member of a group,
 // a group per encoder, back-pressure by the hub's kind (a live hub drops a member over its
 // high mark, a private hub pauses its reader and reads on), a source error ending every
-// stream, heartbeats for idle members only, and the empty callback when the last one leaves.
+// stream, heartbeats for idle members only, the empty callback when the last one leaves, and
+// a compressed member reading its group's bytes compressed.
 #include "streaming/hub.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include <functional>
 #include <future>
 
+#include "compressed_body.h"
 #include "fake_source.h"
 #include "ndjson_encoder.h"
 #include "run_on_loop.h"
@@ -21,7 +23,9 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing_support::Client;
+using testing_support::dechunk;
 using testing_support::FakeSource;
+using testing_support::gunzip;
 using testing_support::on_loop;
 
 std::size_t count(const std::string& s, const std::string& needle) {
@@ -64,8 +68,9 @@ class HubTest : public ::testing::Test {
   }
 
   // A member of the group `group_key` written by encoder `encoder_index`.
-  std::unique_ptr<Client> join(std::size_t encoder_index = 0, const std::string& group_key = "g",
-                               int rcvbuf = 0) {
+  std::unique_ptr<Client> join(
+      std::size_t encoder_index = 0, const std::string& group_key = "g", int rcvbuf = 0,
+      pipeline::ContentCoding coding = pipeline::ContentCoding::kIdentity) {
     int sv[2];
     EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
     if (rcvbuf > 0) {
@@ -77,8 +82,12 @@ class HubTest : public ::testing::Test {
       plan.encoder_index = encoder_index;
       plan.group_key = group_key;
       plan.client.streams = "s";
-      hub_->join(std::make_shared<ClientConnection>(loop_, fd, plan.client, http::ConnectionSlot{}),
-                 plan);
+      auto c = std::make_shared<ClientConnection>(loop_, fd, plan.client, http::ConnectionSlot{});
+      // As Ticket::start() begins a compressed body: its header (no preamble here).
+      pipeline::CodedStream coded(coding);
+      c->set_coding(coded);
+      if (coded.compressed()) c->enqueue(pipeline::shared_chunk(coded.header()));
+      hub_->join(c, plan);
     });
     return std::make_unique<Client>(sv[1]);
   }
@@ -195,6 +204,26 @@ TEST_F(HubTest, ASourceErrorEndsEveryStreamWithAnErrorFrame) {
   EXPECT_TRUE(hub_->failed());
   EXPECT_GE(emptied_.load(), 1);
   EXPECT_EQ(a->received.substr(a->received.size() - 5), "0\r\n\r\n");
+}
+
+// A gzip member of a group reads what its plain member reads (events, a heartbeat, the error
+// frame), and the end of its stream is a complete gzip member.
+TEST_F(HubTest, ACompressedMemberGetsTheGroupsBytesCompressedThenItsTrailerOnASourceError) {
+  env_.heartbeat_interval_ms = 1000;
+  make_hub(/*live=*/true);
+  auto plain = join(0);
+  auto gz = join(0, "g", 0, pipeline::ContentCoding::kGzip);
+  start();
+  for (int i = 0; i < 3; ++i) source_.push({"t", 0, i, 100 + i, R"({"n": 1})"});
+  ASSERT_TRUE(plain->wait_for("\"offset\":2}}"));
+  on_loop(loop_, [&] { hub_->heartbeat(loop_.now_ms() + 5000); });
+  ASSERT_TRUE(plain->wait_for(":heartbeat\n\n"));
+  source_.fail("broker said no");
+  ASSERT_TRUE(plain->wait_eof());
+  ASSERT_TRUE(gz->wait_eof());
+  const std::string expected = dechunk(plain->received);
+  ASSERT_NE(expected.find("broker said no"), std::string::npos) << plain->received;
+  EXPECT_EQ(gunzip(dechunk(gz->received)), expected);
 }
 
 TEST_F(HubTest, HeartbeatsGoToIdleMembersOnly) {

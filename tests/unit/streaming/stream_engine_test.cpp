@@ -17,6 +17,7 @@
 #include <mutex>
 #include <thread>
 
+#include "compressed_body.h"
 #include "fake_source.h"
 #include "http/chunked.h"
 #include "socket_peer.h"
@@ -28,7 +29,9 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing_support::Client;
+using testing_support::dechunk;
 using testing_support::FakeSource;
+using testing_support::gunzip;
 
 class EngineTest : public ::testing::Test {
  protected:
@@ -55,8 +58,11 @@ class EngineTest : public ::testing::Test {
 
   // A request of stream "s" (topic "t"); resuming at `offset` by a Last-Event-ID of this
   // cluster when given, at the live head otherwise.
-  static StreamRequest request_for(std::optional<std::int64_t> offset = std::nullopt) {
+  static StreamRequest request_for(
+      std::optional<std::int64_t> offset = std::nullopt,
+      pipeline::ContentCoding coding = pipeline::ContentCoding::kIdentity) {
     StreamRequest r;
+    r.coding = coding;
     r.topics = {"t"};
     r.group_key = "sse|s";
     r.client.streams = "s";
@@ -239,6 +245,37 @@ TEST_F(EngineTest, SourceErrorBecomesAnErrorEventThenTheStreamEnds) {
   // The chunked body is terminated properly.
   EXPECT_EQ(a->received.substr(a->received.size() - 5), "0\r\n\r\n");
   EXPECT_TRUE(wait_readers(0));
+}
+
+// A gzip client of a live hub, and one resuming from its recent events, read what a plain
+// client of the hub reads; each stream ends, on a source error, as a complete gzip member.
+TEST_F(EngineTest, GzipClientsReadWhatAPlainClientReads) {
+  const auto gzip = pipeline::ContentCoding::kGzip;
+  auto plain = attach_live();
+  ASSERT_TRUE(wait_readers(1));
+  auto gz = start(request_for(std::nullopt, gzip));
+  ASSERT_TRUE(wait_connected(2));
+  for (int i = 0; i < 3; ++i) source_.push({"t", 0, i, 1700000000000 + i, R"({"x": 1})"});
+  ASSERT_TRUE(plain->wait_for("\"offset\":2}}"));
+  // Resumes at offset 1: offsets 1 and 2 from the ring (a piece of its own), then live.
+  auto resumed = start(request_for(1, gzip));
+  EXPECT_EQ(metrics_.value("eventstreams_resumes_replayed_total"), 1);
+  ASSERT_TRUE(wait_connected(3));
+  source_.push({"t", 0, 3, 1700000000003, R"({"x": 1})"});
+  ASSERT_TRUE(plain->wait_for("\"offset\":3}}"));
+  source_.fail("broker said no");
+  ASSERT_TRUE(plain->wait_eof());
+  ASSERT_TRUE(gz->wait_eof());
+  ASSERT_TRUE(resumed->wait_eof());
+  const std::string head = "HEAD\r\n\r\n";
+  const std::string expected = dechunk(plain->received.substr(head.size()));
+  ASSERT_NE(expected.find("broker said no"), std::string::npos) << plain->received;
+  EXPECT_EQ(gunzip(dechunk(gz->received.substr(head.size()))), expected);
+  const std::string late = gunzip(dechunk(resumed->received.substr(head.size())));
+  EXPECT_EQ(count(late, "event: message\n"), 3u) << late;
+  EXPECT_NE(late.find("\"offset\":1}}"), std::string::npos) << late;
+  EXPECT_EQ(late.find("\"offset\":0}}"), std::string::npos) << late;
+  EXPECT_NE(late.find("broker said no"), std::string::npos) << late;
 }
 
 TEST_F(EngineTest, IdleClientsGetHeartbeats) {
