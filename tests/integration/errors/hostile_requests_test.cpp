@@ -194,10 +194,57 @@ TEST_F(Hostile, RequestPipelinedAfterAStreamRequest) {
   EXPECT_EQ(got.find("HTTP/1.1", 5), std::string::npos) << "an answer inside the stream: " << got;
 }
 
+// Connections that send a request head a byte at a time, and what the server answered each.
+class TricklingHeads {
+ public:
+  TricklingHeads(uint16_t port, int n) : answers_(n), done_(n, false) {
+    for (int i = 0; i < n; ++i) {
+      slow_.push_back(TcpConnection::connect(port, deadline_after(10s)));
+      slow_.back().write_all("GET /_info HTTP/1.1\r\nHost: x\r\nX-Slow: ", deadline_after(10s));
+    }
+  }
+  // One more header byte on each connection not answered yet, and what came back.
+  void trickle() {
+    for (std::size_t i = 0; i < slow_.size(); ++i) {
+      if (done_[i]) continue;
+      try {
+        slow_[i].write_all("a", deadline_after(1s));
+      } catch (const std::exception&) {  // the server shut its side: read what it said
+      }
+      const ReadResult r = slow_[i].read_some(answers_[i], Clock::now());
+      if (r != ReadResult::kTimeout && (find_head_end(answers_[i]) || r != ReadResult::kData)) {
+        done_[i] = true;
+        ++answered_;
+      }
+    }
+  }
+  // Trickles every `pace` until each is answered or `give_up` passes.
+  void until_answered(std::chrono::milliseconds pace, Clock::time_point give_up) {
+    while (answered_ < static_cast<int>(slow_.size()) && Clock::now() < give_up) {
+      std::this_thread::sleep_for(pace);  // the slow clients' pace, not a synchronisation
+      trickle();
+    }
+  }
+  int answered() const { return answered_; }
+  // Every one got the SPEC 4 408 problem.
+  void expect_all_408() const {
+    EXPECT_EQ(answered_, static_cast<int>(slow_.size())) << "slow heads still unanswered";
+    for (const auto& a : answers_) {
+      EXPECT_EQ(a.rfind("HTTP/1.1 408 Request Timeout\r\n", 0), 0u) << a;
+      EXPECT_NE(a.find(R"("type":"request_timeout")"), std::string::npos) << a;
+    }
+  }
+
+ private:
+  std::vector<TcpConnection> slow_;
+  std::vector<std::string> answers_;
+  std::vector<bool> done_;
+  int answered_ = 0;
+};
+
 // Slowloris: connections that send their head a byte at a time. Each is answered 408 while it
 // is still sending (POCO's own timeout is per read, so without a bound on the whole head they
-// would hold their HTTP thread for ever), and a normal request, queued behind them on a pool
-// of 4 threads, is served.
+// would hold an HTTP thread for ever), and a normal request on a pool of 4 threads is served.
 class Slowloris : public Hostile {
  protected:
   std::string extra_yaml() const override {
@@ -206,43 +253,12 @@ class Slowloris : public Hostile {
 };
 
 TEST_F(Slowloris, HeadsThatTrickleInAreCutOffAndOthersAreServed) {
-  constexpr int kSlow = 12;
-  std::vector<TcpConnection> slow;
-  std::vector<std::string> answers(kSlow);
-  std::vector<bool> done(kSlow, false);
-  for (int i = 0; i < kSlow; ++i) {
-    slow.push_back(TcpConnection::connect(env_.port(), deadline_after(10s)));
-    slow.back().write_all("GET /_info HTTP/1.1\r\nHost: x\r\nX-Slow: ", deadline_after(10s));
-  }
+  TricklingHeads slow(env_.port(), 12);
   int normal_status = 0;
   std::thread normal([&] { normal_status = get(env_.port(), "/_info", {}, 60s).status; });
-  // A byte every 200 ms on each, until each is answered (or a minute passes: the failure).
-  const auto give_up = deadline_after(60s);
-  int answered = 0;
-  while (answered < kSlow && Clock::now() < give_up) {
-    for (int i = 0; i < kSlow; ++i) {
-      if (done[i]) continue;
-      try {
-        slow[i].write_all("a", deadline_after(1s));
-      } catch (const std::exception&) {
-        // The server shut its side: read what it said.
-      }
-      const ReadResult r = slow[i].read_some(answers[i], Clock::now());
-      if (r == ReadResult::kData || r == ReadResult::kEof || r == ReadResult::kError) {
-        if (find_head_end(answers[i]) || r != ReadResult::kData) {
-          done[i] = true;
-          ++answered;
-        }
-      }
-    }
-    std::this_thread::sleep_for(200ms);  // the slow client's pace, not a synchronisation
-  }
+  slow.until_answered(200ms, deadline_after(60s));
   normal.join();
-  EXPECT_EQ(answered, kSlow) << "slow heads still held their threads";
-  for (int i = 0; i < kSlow; ++i) {
-    EXPECT_EQ(answers[i].rfind("HTTP/1.1 408 Request Timeout\r\n", 0), 0u) << answers[i];
-    EXPECT_NE(answers[i].find(R"("type":"request_timeout")"), std::string::npos) << answers[i];
-  }
+  slow.expect_all_408();
   EXPECT_EQ(normal_status, 200);
 }
 
@@ -257,51 +273,20 @@ class SlowlorisCrowd : public Hostile {
 };
 
 TEST_F(SlowlorisCrowd, TwoHundredTricklingHeadsHoldNoPoolThread) {
-  constexpr int kSlow = 200;
-  std::vector<TcpConnection> slow;
-  std::vector<std::string> answers(kSlow);
-  std::vector<bool> done(kSlow, false);
-  for (int i = 0; i < kSlow; ++i) {
-    slow.push_back(TcpConnection::connect(env_.port(), deadline_after(10s)));
-    slow.back().write_all("GET /_info HTTP/1.1\r\nHost: x\r\nX-Slow: ", deadline_after(10s));
-  }
-  int answered = 0;
-  // One header byte a second on each, reading whatever came back.
-  const auto trickle = [&] {
-    for (int i = 0; i < kSlow; ++i) {
-      if (done[i]) continue;
-      try {
-        slow[i].write_all("a", deadline_after(1s));
-      } catch (const std::exception&) {  // the server shut its side: read what it said
-      }
-      const ReadResult r = slow[i].read_some(answers[i], Clock::now());
-      if (r != ReadResult::kTimeout && (find_head_end(answers[i]) || r != ReadResult::kData)) {
-        done[i] = true;
-        ++answered;
-      }
-    }
-  };
-  trickle();
+  TricklingHeads slow(env_.port(), 200);
+  slow.trickle();
   // Normal requests, with all 200 still waiting: served, not queued behind them nor refused.
   for (int i = 0; i < 10; ++i) {
     EXPECT_EQ(get(env_.port(), "/_info", {}, 20s).status, 200) << i;
   }
   const HttpResponse metrics = get(env_.port(), "/metrics", {}, 20s);
-  trickle();
-  EXPECT_EQ(answered, 0) << "a slow head was answered before its bound";
+  slow.trickle();
+  EXPECT_EQ(slow.answered(), 0) << "a slow head was answered before its bound";
   EXPECT_NE(metrics.body.find("eventstreams_http_heads_awaited 200\n"), std::string::npos)
       << metrics.body.substr(0, 2000);
   // Then each gets its 408 once its bound (8 s after its accept) passed.
-  const auto give_up = deadline_after(60s);
-  while (answered < kSlow && Clock::now() < give_up) {
-    std::this_thread::sleep_for(1s);  // the slow clients' pace, not a synchronisation
-    trickle();
-  }
-  EXPECT_EQ(answered, kSlow);
-  for (int i = 0; i < kSlow; ++i) {
-    EXPECT_EQ(answers[i].rfind("HTTP/1.1 408 Request Timeout\r\n", 0), 0u) << answers[i];
-    EXPECT_NE(answers[i].find(R"("type":"request_timeout")"), std::string::npos) << answers[i];
-  }
+  slow.until_answered(1s, deadline_after(60s));
+  slow.expect_all_408();
 }
 
 }  // namespace
