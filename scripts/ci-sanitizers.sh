@@ -2,8 +2,10 @@
 # The sanitizer builds of CI, each a CMake preset (CMakePresets.json), with clang 14:
 #   scripts/ci-sanitizers.sh asan   ASan + UBSan: builds everything, runs the whole suite
 #   scripts/ci-sanitizers.sh tsan   TSan: builds and runs the tests that exercise threads (the
-#                                   streaming engine, hubs, replay ring and event loop; the
-#                                   plugin loader; the Kafka source on librdkafka's mock cluster)
+#                                   streaming engine, hubs, client connections, replay ring and
+#                                   event loop; the plugin loader; the Kafka source and its
+#                                   consumer pool on librdkafka's mock cluster; the stream-config
+#                                   reload and catalog swaps)
 # Extra arguments go to ctest. Any sanitizer report fails the test that printed it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,12 +29,13 @@ case "$stage" in
     ctest --preset asan -j "$jobs" "$@"
     ;;
   tsan)
-    targets=(streaming_test plugin_loader_test es_kafka_source_tests)
+    targets=(streaming_test plugin_loader_test es_kafka_source_tests config_test)
     cmake --preset tsan "${launcher[@]}" >/dev/null
     cmake --build --preset tsan -j "$jobs" --target "${targets[@]}"
     export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$supp/tsan.supp"
     # Only the tests of those binaries: the rest of the suite is not built here.
-    suites="EventLoop[A-Za-z]*|EngineTest|Place|ReplayRing|ResumeIds|PluginLoader|PluginLibrary|ClientConfig"
+    suites="EventLoop[A-Za-z]*|EngineTest|HubTest|ClientConnectionTest|Place|ReplayRing|ResumeIds"
+    suites+="|PluginLoader|PluginLibrary|ClientConfig|ConsumerPoolTest|CatalogHolder|StreamConfigReloadTest"
     suites+="|DemoEvents|FetchRefill|HandleReaper|KafkaConfig|KafkaErrors|KafkaSourceFactory[A-Za-z]*"
     suites+="|MockClusterTest"
     ctest --preset tsan -j "$jobs" -R "^($suites)\\." -E _NOT_BUILT "$@"
