@@ -18,6 +18,7 @@
 #include "support/kafka_broker.h"
 #include "support/metrics_text.h"
 #include "support/producer.h"
+#include "support/sanitizers.h"
 #include "support/server_process.h"
 #include "support/sse_client.h"
 #include "support/tcp_connection.h"
@@ -82,6 +83,10 @@ void advance(Probe& p, Clock::time_point until) {
 }
 
 TEST(DescriptorLimit, MoreClientsThanDescriptorsNeitherKillsNorHangsTheServer) {
+  // UBSan's vptr check opens a pipe of its own to read a vtable: out of descriptors it reports
+  // valid objects as invalid and halts the server. The loop's own EMFILE handling is covered
+  // under the sanitizers by EventLoopDeathTest, which exempts its calls from that check.
+  if (kAddressSanitized) GTEST_SKIP() << "UBSan's vptr check needs descriptors of its own";
   auto& kafka = KafkaBroker::shared();
   const std::string topic = kafka.create_unique_topic("emfile", 1);
   const ServerConfig config = one_stream(kafka.bootstrap(), "edits", {topic});
