@@ -38,7 +38,9 @@ class StreamConfigReloadTest : public ::testing::Test {
   }
   std::vector<std::string> names() {
     std::vector<std::string> out;
-    for (const auto& [name, def] : catalogs_->current()->streams) out.push_back(name);
+    // The snapshot held for the loop: a range-for would destroy a temporary one first.
+    const auto catalog = catalogs_->current();
+    for (const auto& [name, def] : catalog->streams) out.push_back(name);
     return out;
   }
   std::int64_t reloads(const char* result) {
