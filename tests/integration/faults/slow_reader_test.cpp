@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -55,6 +56,7 @@ TEST(SlowReader, AStalledClientIsDroppedPastTheBoundWhileAnotherGetsEveryEvent) 
   // The reading client reads on its own thread while events are produced.
   Received got;
   long long got_bytes = 0;
+  std::atomic<int> received{0};
   std::thread reading([&] {
     const auto until = deadline_after(120s);
     for (int i = 0; i < kEvents && Clock::now() < until; ++i) {
@@ -64,15 +66,24 @@ TEST(SlowReader, AStalledClientIsDroppedPastTheBoundWhileAnotherGetsEveryEvent) 
       got_bytes += static_cast<long long>(ev->data.size());
       if (auto pos = position_of(ev->data))
         got[{pos->topic, pos->partition}].push_back(pos->offset);
+      ++received;
     }
   });
   const auto t_start = Clock::now();
   Producer producer;
   const std::string pad(kEventBytes, 'x');
-  for (int b = 0; b < kEvents / 100; ++b) {
+  // Batches of 50 (400 KB), each once the reader has had all but the last: the reader stays
+  // within its own bound however slowly a loaded (or sanitized) machine runs it, while the
+  // stalled client, which takes nothing, goes past it.
+  constexpr int kBatch = 50;
+  for (int b = 0; b < kEvents / kBatch; ++b) {
+    const auto paced = deadline_after(60s);
+    while (received.load() < (b - 1) * kBatch && Clock::now() < paced) {
+      std::this_thread::sleep_for(5ms);
+    }
     std::vector<ProduceMessage> batch;
-    for (int i = 0; i < 100; ++i) {
-      const int n = b * 100 + i;
+    for (int i = 0; i < kBatch; ++i) {
+      const int n = b * kBatch + i;
       batch.push_back({topic, n % kPartitions,
                        R"({"meta":{"domain":"test.example.org"},"n":)" + std::to_string(n) +
                            R"(,"pad":")" + pad + R"("})",
