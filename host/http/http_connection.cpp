@@ -229,15 +229,8 @@ void HttpConnection::refuse(Poco::Net::HTTPServerSession& session, const Problem
                             const std::string& method, const std::string& uri,
                             const std::string& extra_header_lines) {
   session.setKeepAlive(false);
-  if (settings_.metrics != nullptr) {
-    if (p.status < 500) {
-      settings_.metrics
-          ->counter("eventstreams_http_refused_requests_total",
-                    "Requests whose head the HTTP parser refused (answered 4xx)")
-          ->add();
-    }
-    services::count_error(*settings_.metrics, p.type);
-  }
+  if (settings_.refused != nullptr && p.status < 500) settings_.refused->add();
+  if (settings_.metrics != nullptr) services::count_error(*settings_.metrics, p.type);
   std::string bytes = refusal_response(*settings_.config, p, method, uri, extra_header_lines);
   if (method == "HEAD") bytes.resize(bytes.find("\r\n\r\n") + 4);  // the head alone
   try {

@@ -60,9 +60,10 @@ struct ConnectionSettings {
   std::shared_ptr<StopSignal> stop;
   std::shared_ptr<HeadWatchdog> watchdog;
   const config::AppConfig* config = nullptr;
-  // Refusals are counted in eventstreams_http_refused_requests_total and by type in
-  // eventstreams_errors_total; null: not counted.
+  // Refusals are counted by type in eventstreams_errors_total and, those answered 4xx, in
+  // `refused` (eventstreams_http_refused_requests_total); null: not counted.
   services::MetricsRegistry* metrics = nullptr;
+  Counter* refused = nullptr;
 };
 
 class HttpConnection final : public Poco::Net::TCPServerConnection {

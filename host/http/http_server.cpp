@@ -22,12 +22,11 @@ HttpServer::HttpServer(Poco::Net::HTTPRequestHandlerFactory::Ptr router, Poco::T
     : HttpServer(ConnectionSettings{params, std::move(router), std::make_shared<StopSignal>(),
                                     std::make_shared<HeadWatchdog>(
                                         std::chrono::milliseconds(config.request_head_timeout_ms)),
-                                    &config, &metrics},
-                 pool, socket, overload) {
-  // Shown as 0 before the first refusal.
-  metrics.counter("eventstreams_http_refused_requests_total",
-                  "Requests whose head the HTTP parser refused (answered 4xx)");
-}
+                                    &config, &metrics,
+                                    metrics.counter("eventstreams_http_refused_requests_total",
+                                                    "Requests whose head the HTTP parser refused "
+                                                    "(answered 4xx)")},
+                 pool, socket, overload) {}
 
 HttpServer::HttpServer(const ConnectionSettings& settings, Poco::ThreadPool& pool,
                        const Poco::Net::ServerSocket& socket, OverloadResponder& overload)

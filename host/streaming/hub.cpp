@@ -460,6 +460,10 @@ void Hub::on_drained(ClientConnection& drained) {
   }
 }
 
+bool Hub::behind_by_buffer(const ClientConnection& m) const {
+  return m.open() && m.pending_bytes() > env_.client_buffer_bytes;
+}
+
 bool Hub::waits_for_laggard(const ClientConnection* except) const {
   // A catch-up hub shared by a crowd paused for a member over the high mark, and one has just
   // drained to the low mark: the crowd reads on, and a member a moment slower than the others
@@ -468,9 +472,7 @@ bool Hub::waits_for_laggard(const ClientConnection* except) const {
   if (live_ || members_ <= 1) return false;
   for (const auto& g : groups_) {
     for (const auto& m : g->members) {
-      if (m.get() != except && m->open() && m->pending_bytes() > env_.client_buffer_bytes) {
-        return true;
-      }
+      if (m.get() != except && behind_by_buffer(*m)) return true;
     }
   }
   return false;
@@ -481,8 +483,7 @@ void Hub::drop_stalled_members(std::int64_t now_ms) {
   std::vector<ClientConnection*> stalled;
   for (auto& g : groups_) {
     for (auto& m : g->members) {
-      if (m->open() && m->pending_bytes() > env_.client_buffer_bytes &&
-          now_ms - m->last_send_ms() >= kStalledMemberMs) {
+      if (behind_by_buffer(*m) && now_ms - m->last_send_ms() >= kStalledMemberMs) {
         stalled.push_back(m.get());
       }
     }

@@ -147,6 +147,8 @@ class Hub final : public IoWatcher,
   void drop_stalled_members(std::int64_t now_ms);
   // Whether a paused hub keeps waiting for a member other than `except` (see on_drained).
   bool waits_for_laggard(const ClientConnection* except) const;
+  // A crowd member with more than client_buffer_bytes unsent.
+  bool behind_by_buffer(const ClientConnection& m) const;
 
   EventLoop& loop_;
   const HubEnvironment& env_;
