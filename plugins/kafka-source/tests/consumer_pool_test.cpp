@@ -18,6 +18,7 @@
 
 #include "embedded_cluster.h"
 #include "kafka_source_factory.h"
+#include "mock_cluster_fixture.h"
 #include "test_support.h"
 
 namespace eventstreams::kafka {
@@ -52,26 +53,9 @@ bool eventually(const std::function<bool()>& condition) {
   return true;
 }
 
-class ConsumerPoolTest : public ::testing::Test {
+class ConsumerPoolTest : public test::MockClusterFixture {
  protected:
-  static void SetUpTestSuite() {
-    std::string error;
-    cluster_ = EmbeddedCluster::create(nullptr, error).release();
-    ASSERT_NE(cluster_, nullptr) << error;
-  }
-  static void TearDownTestSuite() {
-    delete cluster_;
-    cluster_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(cluster_, nullptr);
-    const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    t1_ = "p1-" + name;
-    t2_ = "p2-" + name;
-    std::string error;
-    ASSERT_TRUE(cluster_->create_topic(t1_, 1, error)) << error;
-    ASSERT_TRUE(cluster_->create_topic(t2_, 2, error)) << error;
-  }
+  void SetUp() override { make_topics("p"); }
   void TearDown() override { factory_.reset(); }
 
   void make_factory(int pool_size) {
@@ -128,14 +112,9 @@ class ConsumerPoolTest : public ::testing::Test {
     return events;
   }
 
-  static EmbeddedCluster* cluster_;
-  std::string t1_;
-  std::string t2_;
   FakeHost host_;
   std::unique_ptr<KafkaSourceFactory> factory_;
 };
-
-EmbeddedCluster* ConsumerPoolTest::cluster_ = nullptr;
 
 // Reader A reads a little of t1/0 and t2/0 and leaves the rest of its prefetch queued; reader
 // B gets A's consumer for t1/0 from another offset and t2/1: it must deliver exactly from its

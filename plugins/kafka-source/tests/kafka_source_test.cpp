@@ -15,6 +15,7 @@
 
 #include "embedded_cluster.h"
 #include "kafka_source_factory.h"
+#include "mock_cluster_fixture.h"
 #include "test_support.h"
 
 namespace eventstreams::kafka {
@@ -65,34 +66,17 @@ StartPosition at(const std::string& topic, std::int32_t partition, std::int64_t 
   return p;
 }
 
-// One mock cluster per test program (tearing one down takes librdkafka's mock about a
-// second), a fresh factory per test pointed at it like at a real broker, and topics named
-// after the test so that tests do not see each other's events.
-class MockClusterTest : public ::testing::Test {
+// The mock cluster of the suite (mock_cluster_fixture.h) and a fresh factory per test.
+class MockClusterTest : public test::MockClusterFixture {
  protected:
-  static void SetUpTestSuite() {
-    std::string error;
-    cluster_ = EmbeddedCluster::create(nullptr, error).release();
-    ASSERT_NE(cluster_, nullptr) << error;
-  }
-  static void TearDownTestSuite() {
-    delete cluster_;
-    cluster_ = nullptr;
-  }
   void SetUp() override {
-    ASSERT_NE(cluster_, nullptr);
-    const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    t1_ = "t1-" + name;
-    t2_ = "t2-" + name;
-    std::string error;
-    ASSERT_TRUE(cluster_->create_topic(t1_, 1, error)) << error;
-    ASSERT_TRUE(cluster_->create_topic(t2_, 2, error)) << error;
+    make_topics("t");
+    if (HasFatalFailure()) return;
     factory_ = make_factory(&host_, test::broker_config(bootstrap()));
     ASSERT_TRUE(factory_);
     ASSERT_TRUE(factory_->start({t1_, t2_}).ok());
   }
   void TearDown() override { factory_.reset(); }
-  static const std::string& bootstrap() { return cluster_->bootstrap_servers(); }
 
   // N messages into t1/0 with keys on even offsets and timestamps 1700000000000 + i.
   std::vector<TestMessage> fill_t1(int n) {
@@ -109,14 +93,9 @@ class MockClusterTest : public ::testing::Test {
     return msgs;
   }
 
-  static EmbeddedCluster* cluster_;
-  std::string t1_;
-  std::string t2_;
   FakeHost host_;
   std::unique_ptr<KafkaSourceFactory> factory_;
 };
-
-EmbeddedCluster* MockClusterTest::cluster_ = nullptr;
 
 TEST(KafkaSourceFactoryConfig, MissingBrokersFail) {
   const std::string error = create_error(R"({"kafka":{}})");
