@@ -47,9 +47,14 @@ void drain_queue(rd_kafka_queue_t* queue) noexcept {
   }
 }
 
-ConsumerPool::ConsumerPool(std::size_t max_idle, std::shared_ptr<HandleReaper> reaper,
-                           std::shared_ptr<LogSink> log, Metrics metrics) noexcept
-    : max_idle_(max_idle), reaper_(std::move(reaper)), log_(std::move(log)), metrics_(metrics) {}
+ConsumerPool::ConsumerPool(std::size_t max_idle, std::chrono::milliseconds idle_ttl,
+                           std::shared_ptr<HandleReaper> reaper, std::shared_ptr<LogSink> log,
+                           Metrics metrics) noexcept
+    : max_idle_(max_idle),
+      idle_ttl_(idle_ttl),
+      reaper_(std::move(reaper)),
+      log_(std::move(log)),
+      metrics_(metrics) {}
 
 std::optional<ConsumerHandle> ConsumerPool::acquire(std::chrono::milliseconds wait) noexcept {
   ConsumerHandle c;
@@ -60,7 +65,7 @@ std::optional<ConsumerHandle> ConsumerPool::acquire(std::chrono::milliseconds wa
       returned_.wait_for(lock, wait, [&] { return closed_ || !idle_.empty() || resetting_ == 0; });
     }
     if (closed_ || idle_.empty()) return std::nullopt;
-    c = idle_.back();
+    c = idle_.back().consumer;
     idle_.pop_back();
     publish_idle_locked();
   }
@@ -113,12 +118,13 @@ void ConsumerPool::destroy_later(ConsumerHandle c) noexcept {
 
 bool ConsumerPool::keep(ConsumerHandle c, bool reusable) noexcept {
   bool kept = false;
+  const auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mu_);
     --resetting_;
     if (reusable && !closed_ && idle_.size() < max_idle_) {
       try {
-        idle_.push_back(c);
+        idle_.push_back({c, now});
         kept = true;
       } catch (...) {
       }
@@ -126,11 +132,39 @@ bool ConsumerPool::keep(ConsumerHandle c, bool reusable) noexcept {
     publish_idle_locked();
   }
   returned_.notify_all();
+  if (kept && idle_ttl_.count() > 0) {
+    // Weak: a pending timer does not keep a closed pool alive.
+    reaper_->submit_at(now + idle_ttl_, [weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->expire_idle();
+    });
+  }
   return kept;
 }
 
+void ConsumerPool::expire_idle() noexcept {
+  std::vector<ConsumerHandle> expired;
+  {
+    std::lock_guard lock(mu_);
+    const auto cutoff = std::chrono::steady_clock::now() - idle_ttl_;
+    // Oldest first: acquire() takes from the back, so the front waited longest.
+    std::size_t n = 0;
+    while (n < idle_.size() && idle_[n].since <= cutoff) ++n;
+    if (n == 0) return;
+    try {
+      expired.reserve(n);
+    } catch (...) {
+      return;  // the next timer tries again
+    }
+    for (std::size_t i = 0; i < n; ++i) expired.push_back(idle_[i].consumer);
+    idle_.erase(idle_.begin(), idle_.begin() + static_cast<std::ptrdiff_t>(n));
+    publish_idle_locked();
+  }
+  if (metrics_.expired != nullptr) metrics_.expired->add(expired.size());
+  for (const ConsumerHandle& c : expired) destroy_consumer(c);
+}
+
 void ConsumerPool::close() noexcept {
-  std::vector<ConsumerHandle> idle;
+  std::vector<Idle> idle;
   {
     std::lock_guard lock(mu_);
     closed_ = true;
@@ -138,7 +172,7 @@ void ConsumerPool::close() noexcept {
     publish_idle_locked();
   }
   returned_.notify_all();
-  for (const ConsumerHandle& c : idle) destroy_later(c);
+  for (const Idle& i : idle) destroy_later(i.consumer);
 }
 
 std::size_t ConsumerPool::idle() const noexcept {

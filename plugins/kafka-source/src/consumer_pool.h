@@ -2,7 +2,12 @@
 // on every consumer it creates and destroys (and starts and stops its threads each time), so
 // readers that come and go (live hubs whose audience touches zero, catch-up clients) reuse a
 // few consumers instead: a reader returns its consumer, the reaper thread unassigns it and
-// drops what its queue still holds, then keeps it (up to `max_idle`) or destroys it.
+// drops what its queue still holds, then keeps it (up to `max_idle`) or destroys it. A consumer
+// that waits unused for `idle_ttl` is destroyed then: librdkafka keeps its threads and broker
+// connections up (its group handle keeps finding the coordinator) for as long as it lives, so
+// a pool that only ever grew would hold them for good after one burst of readers. The pool
+// hands out the most recently returned consumer first, so under a steady load the ones it
+// does not need are the ones that expire.
 //
 // A consumer is pooled only after rd_kafka_assign(NULL) returned: every partition's fetch
 // version is bumped by then, so whatever the old assignment fetched is outdated and never
@@ -46,11 +51,14 @@ class ConsumerPool : public std::enable_shared_from_this<ConsumerPool> {
     Counter* created = nullptr;  // consumers created for readers
     Counter* reused = nullptr;   // readers that got an idle consumer
     Gauge* idle = nullptr;       // consumers in the pool
+    Counter* expired = nullptr;  // idle consumers destroyed after idle_ttl unused
   };
 
-  // `max_idle` 0: no pooling, every returned consumer is destroyed.
-  ConsumerPool(std::size_t max_idle, std::shared_ptr<HandleReaper> reaper,
-               std::shared_ptr<LogSink> log, Metrics metrics) noexcept;
+  // `max_idle` 0: no pooling, every returned consumer is destroyed. `idle_ttl` 0: idle
+  // consumers are kept until close().
+  ConsumerPool(std::size_t max_idle, std::chrono::milliseconds idle_ttl,
+               std::shared_ptr<HandleReaper> reaper, std::shared_ptr<LogSink> log,
+               Metrics metrics) noexcept;
   ConsumerPool(const ConsumerPool&) = delete;
   ConsumerPool& operator=(const ConsumerPool&) = delete;
 
@@ -81,18 +89,25 @@ class ConsumerPool : public std::enable_shared_from_this<ConsumerPool> {
  private:
   // On the reaper, after a reset: true when `c` joined the pool (ends the reset either way).
   bool keep(ConsumerHandle c, bool reusable) noexcept;
+  // On the reaper, idle_ttl after a consumer joined the pool: destroys those unused since.
+  void expire_idle() noexcept;
   void destroy_later(ConsumerHandle c) noexcept;
   void publish_idle_locked() noexcept;
 
   const std::size_t max_idle_;
+  const std::chrono::milliseconds idle_ttl_;
   std::shared_ptr<HandleReaper> reaper_;
   std::shared_ptr<LogSink> log_;
   Metrics metrics_;
 
   mutable std::mutex mu_;
   std::condition_variable returned_;  // a consumer joined idle_, or a reset ended
-  std::vector<ConsumerHandle> idle_;  // most recently returned last
-  std::size_t resetting_ = 0;         // released consumers the reaper has not kept or destroyed
+  struct Idle {
+    ConsumerHandle consumer;
+    std::chrono::steady_clock::time_point since;
+  };
+  std::vector<Idle> idle_;     // most recently returned last
+  std::size_t resetting_ = 0;  // released consumers the reaper has not kept or destroyed
   bool closed_ = false;
 };
 

@@ -1,5 +1,6 @@
 #include "handle_reaper.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -11,6 +12,12 @@ struct HandleReaper::State {
   std::condition_variable work;  // a job was queued, or stopping
   std::condition_variable idle;  // the queue ran empty with nothing running
   std::deque<std::function<void()>> jobs;
+  // submit_at()'s jobs, earliest due first.
+  struct Timed {
+    std::chrono::steady_clock::time_point due;
+    std::function<void()> job;
+  };
+  std::deque<Timed> timed;
   std::size_t running = 0;
   bool stopping = false;
 };
@@ -45,17 +52,37 @@ void HandleReaper::submit(std::function<void()> job) noexcept {
   }
 }
 
+void HandleReaper::submit_at(std::chrono::steady_clock::time_point due,
+                             std::function<void()> job) noexcept {
+  try {
+    std::unique_lock lock(state_->mu);
+    if (state_->stopping) return;
+    auto& timed = state_->timed;
+    const auto at = std::upper_bound(timed.begin(), timed.end(), due,
+                                     [](auto d, const State::Timed& t) { return d < t.due; });
+    timed.insert(at, State::Timed{due, std::move(job)});
+    lock.unlock();
+    // Every worker: the one that wakes re-reads the earliest time.
+    state_->work.notify_all();
+  } catch (...) {
+    // Dropped, as documented: a timer is an optimisation, never a duty.
+  }
+}
+
 bool HandleReaper::shutdown(std::chrono::milliseconds bound) noexcept {
   if (shut_down_) return true;
   shut_down_ = true;
   bool drained = false;
+  std::deque<State::Timed> not_due;
   {
     std::unique_lock lock(state_->mu);
     state_->stopping = true;
     state_->work.notify_all();
     drained = state_->idle.wait_for(lock, bound,
                                     [&] { return state_->jobs.empty() && state_->running == 0; });
+    not_due.swap(state_->timed);
   }
+  not_due.clear();  // what they captured goes here, outside the lock
   for (auto& t : threads_) {
     if (drained) {
       t.join();
@@ -72,11 +99,30 @@ std::size_t HandleReaper::pending() const noexcept {
   return state_->jobs.size() + state_->running;
 }
 
+std::size_t HandleReaper::scheduled() const noexcept {
+  std::lock_guard lock(state_->mu);
+  return state_->timed.size();
+}
+
 void HandleReaper::run_worker(const std::shared_ptr<State>& state) {
   std::unique_lock lock(state->mu);
   for (;;) {
-    state->work.wait(lock, [&] { return !state->jobs.empty() || state->stopping; });
-    if (state->jobs.empty()) return;  // stopping, nothing left
+    if (!state->stopping) {
+      const auto now = std::chrono::steady_clock::now();
+      while (!state->timed.empty() && state->timed.front().due <= now) {
+        state->jobs.push_back(std::move(state->timed.front().job));
+        state->timed.pop_front();
+      }
+    }
+    if (state->jobs.empty()) {
+      if (state->stopping) return;  // nothing left
+      if (state->timed.empty()) {
+        state->work.wait(lock);
+      } else {
+        state->work.wait_until(lock, state->timed.front().due);
+      }
+      continue;
+    }
     std::function<void()> job = std::move(state->jobs.front());
     state->jobs.pop_front();
     ++state->running;

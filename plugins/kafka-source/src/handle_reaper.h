@@ -25,13 +25,20 @@ class HandleReaper {
   // the caller's thread instead.
   void submit(std::function<void()> job) noexcept;
 
+  // Runs `job` on a worker once `due` has come (a timer for slow work: expiring idle
+  // consumers). Jobs not yet due at shutdown() are dropped, not run; so is a job submitted
+  // after it, or one that cannot be queued.
+  void submit_at(std::chrono::steady_clock::time_point due, std::function<void()> job) noexcept;
+
   // Stops taking jobs and waits up to `bound` for the queued ones. Returns true when all
   // finished (threads joined); false when some still run: their threads are detached and
   // finish on their own (they keep what they use alive), so the caller may go on.
   bool shutdown(std::chrono::milliseconds bound) noexcept;
 
-  // Jobs queued or running.
+  // Jobs queued or running (not those waiting for their time).
   std::size_t pending() const noexcept;
+  // Jobs waiting for their time.
+  std::size_t scheduled() const noexcept;
 
  private:
   struct State;

@@ -34,6 +34,9 @@ constexpr ConfigKey kConfigKeys[] = {
      "idle reader consumers kept to serve the next readers instead of creating and destroying "
      "one per reader (librdkafka 2.0.2 leaks ~1.6 KB per consumer); 0 to 1000, 0 turns reuse "
      "off"},
+    {"kafka.consumer_pool_idle_ms", ConfigType::kInteger, "30000",
+     "an idle pooled consumer unused this long is destroyed (with it go its threads and broker "
+     "connections, which librdkafka keeps up while the consumer lives); 0 keeps them for good"},
 };
 const ConfigTable kConfigTable = config_table(kConfigKeys);
 
@@ -46,6 +49,8 @@ constexpr std::string_view kEmbedded = "embedded";
 constexpr std::string_view kEventsPerSecond = "embedded_events_per_second";
 constexpr std::string_view kPartitions = "embedded_partitions";
 constexpr std::string_view kPoolSize = "consumer_pool_size";
+constexpr std::string_view kPoolIdleMs = "consumer_pool_idle_ms";
+constexpr double kMaxPoolIdleMs = 86400000;  // a day
 constexpr double kMaxEventsPerSecond = 100000;
 constexpr int kMaxPartitions = 1000;
 constexpr int kMaxPoolSize = 1000;
@@ -156,6 +161,13 @@ std::optional<KafkaConfig> parse_kafka_config(std::string_view json, std::string
           return std::nullopt;
         }
         config.consumer_pool_size = static_cast<int>(*d);
+      } else if (key == kPoolIdleMs) {
+        const auto d = as_number(v);
+        if (!d || *d < 0 || *d > kMaxPoolIdleMs || *d != std::trunc(*d)) {
+          error = "kafka.consumer_pool_idle_ms must be an integer from 0 to 86400000";
+          return std::nullopt;
+        }
+        config.consumer_pool_idle_ms = static_cast<std::int64_t>(*d);
       } else if (v.IsString()) {
         config.properties.emplace_back(key, std::string(v.GetString(), v.GetStringLength()));
       } else if (v.IsBool()) {

@@ -19,10 +19,11 @@ struct KafkaConfig {
   // Every key of the `kafka:` section except the plugin's own ones, for librdkafka.
   Properties properties;
   // Plugin keys.
-  bool embedded = false;                  // run librdkafka's mock cluster in-process
-  double embedded_events_per_second = 5;  // demo feed rate over all topics, 0 = no feed
-  int embedded_partitions = 1;            // partitions of each topic the mock creates
-  int consumer_pool_size = 8;             // idle reader consumers kept for reuse, 0 = none
+  bool embedded = false;                       // run librdkafka's mock cluster in-process
+  double embedded_events_per_second = 5;       // demo feed rate over all topics, 0 = no feed
+  int embedded_partitions = 1;                 // partitions of each topic the mock creates
+  int consumer_pool_size = 8;                  // idle reader consumers kept for reuse, 0 = none
+  std::int64_t consumer_pool_idle_ms = 30000;  // an idle consumer unused this long goes, 0 = never
 };
 
 // Parses PluginContext::config_json: `{"kafka": {...}}`. Values of librdkafka keys may be

@@ -31,6 +31,9 @@ ConsumerPool::Metrics pool_metrics(HostServices* host) {
                            "Readers served by an idle Kafka consumer instead of a new one");
   m.idle = host->gauge("eventstreams_kafka_consumers_idle",
                        "Idle Kafka consumers kept for the next readers (kafka.consumer_pool_size)");
+  m.expired =
+      host->counter("eventstreams_kafka_consumers_expired_total",
+                    "Idle Kafka consumers destroyed after kafka.consumer_pool_idle_ms unused");
   return m;
 }
 
@@ -48,6 +51,7 @@ std::unique_ptr<KafkaSourceFactory> KafkaSourceFactory::create(const PluginConte
         shared->reaper = std::make_shared<HandleReaper>();
         shared->pool =
             std::make_shared<ConsumerPool>(static_cast<std::size_t>(config->consumer_pool_size),
+                                           std::chrono::milliseconds(config->consumer_pool_idle_ms),
                                            shared->reaper, shared->log, pool_metrics(context.host));
 
         // Validate the reader configuration now, so a bad property fails start-up rather than

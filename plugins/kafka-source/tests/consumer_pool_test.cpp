@@ -9,9 +9,11 @@
 
 #include <array>
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,6 +34,7 @@ using test::TestMessage;
 const std::string kCreated = "eventstreams_kafka_consumers_created_total{}";
 const std::string kReused = "eventstreams_kafka_consumers_reused_total{}";
 const std::string kIdle = "eventstreams_kafka_consumers_idle{}";
+const std::string kExpired = "eventstreams_kafka_consumers_expired_total{}";
 constexpr std::int16_t kFetchApiKey = 1;
 
 StartPosition at(const std::string& topic, std::int32_t partition, std::int64_t offset) {
@@ -53,15 +56,40 @@ bool eventually(const std::function<bool()>& condition) {
   return true;
 }
 
+// Established TCP connections of this process (the mock brokers run in it too) whose remote
+// end is one of the brokers of `bootstrap` ("127.0.0.1:p1,127.0.0.1:p2,..."): the clients'
+// side of each broker connection, counted once.
+std::size_t broker_connections(const std::string& bootstrap) {
+  std::set<unsigned> ports;
+  std::stringstream list(bootstrap);
+  for (std::string broker; std::getline(list, broker, ',');) {
+    ports.insert(static_cast<unsigned>(std::stoul(broker.substr(broker.rfind(':') + 1))));
+  }
+  std::size_t n = 0;
+  std::ifstream tcp("/proc/self/net/tcp");
+  std::string line;
+  std::getline(tcp, line);  // the header
+  while (std::getline(tcp, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state;
+    fields >> slot >> local >> remote >> state;
+    const unsigned port =
+        static_cast<unsigned>(std::stoul(remote.substr(remote.find(':') + 1), nullptr, 16));
+    if (state == "01" && ports.count(port) != 0) ++n;
+  }
+  return n;
+}
+
 class ConsumerPoolTest : public test::MockClusterFixture {
  protected:
   void SetUp() override { make_topics("p"); }
   void TearDown() override { factory_.reset(); }
 
-  void make_factory(int pool_size) {
+  void make_factory(int pool_size, const std::string& extra = "") {
     PluginContext ctx;
     ctx.config_json = test::broker_config(cluster_->bootstrap_servers(),
-                                          R"("consumer_pool_size":)" + std::to_string(pool_size));
+                                          R"("consumer_pool_size":)" + std::to_string(pool_size) +
+                                              (extra.empty() ? "" : ",") + extra);
     ctx.host = &host_;
     std::string error;
     factory_ = KafkaSourceFactory::create(ctx, error);
@@ -273,6 +301,45 @@ TEST_F(ConsumerPoolTest, AFailedReadersConsumerIsNotKept) {
   ASSERT_TRUE(healthy);
   EXPECT_EQ(host_.value(kReused), 0u);
   EXPECT_EQ(host_.value(kCreated), 2u);
+}
+
+// A pooled consumer unused for consumer_pool_idle_ms is destroyed, and its broker connections
+// close with it (librdkafka keeps them up while it lives); one returned since stays.
+TEST_F(ConsumerPoolTest, AnIdleConsumerExpiresWithItsBrokerConnections) {
+  make_factory(2, R"("consumer_pool_idle_ms":300)");
+  fill(t1_, 0, 0, 5);
+  const std::size_t without_readers = broker_connections(bootstrap());
+  auto a = open({at(t1_, 0, 0)});
+  ASSERT_TRUE(a);
+  ASSERT_EQ(read_events(*a, 5, 30s).events.size(), 5u);
+  EXPECT_GT(broker_connections(bootstrap()), without_readers);
+  a.reset();
+  ASSERT_TRUE(eventually([&] { return host_.value(kExpired) == 1; }));
+  EXPECT_EQ(factory_->idle_consumers(), 0u);
+  EXPECT_EQ(host_.gauge_value(kIdle), 0);
+  EXPECT_TRUE(eventually([&] { return broker_connections(bootstrap()) <= without_readers; }))
+      << broker_connections(bootstrap()) << " broker connections, " << without_readers
+      << " without readers";
+
+  // The next reader creates a consumer again, and reads.
+  auto b = open({at(t1_, 0, 2)});
+  ASSERT_TRUE(b);
+  EXPECT_EQ(host_.value(kCreated), 2u);
+  EXPECT_EQ(host_.value(kReused), 0u);
+  const auto got = read_events(*b, 3, 30s);
+  ASSERT_TRUE(got.status.ok()) << got.status.message;
+  ASSERT_EQ(got.events.size(), 3u);
+  EXPECT_EQ(got.events.front().offset, 2);
+}
+
+// Without an idle time the pool keeps its consumers.
+TEST_F(ConsumerPoolTest, IdleMsZeroKeepsIdleConsumers) {
+  make_factory(2, R"("consumer_pool_idle_ms":0)");
+  open({at(t1_, 0, 0)}).reset();
+  ASSERT_TRUE(eventually([&] { return factory_->idle_consumers() == 1; }));
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(factory_->idle_consumers(), 1u);
+  EXPECT_EQ(host_.value(kExpired), 0u);
 }
 
 // Idle consumers go with the factory, within its shutdown bound (no hang, nothing left).

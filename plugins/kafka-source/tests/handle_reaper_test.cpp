@@ -6,8 +6,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace eventstreams::kafka {
 namespace {
@@ -90,6 +92,59 @@ TEST(HandleReaper, AThrowingJobDoesNotStopTheWorker) {
   reaper.submit([&] { second = true; });
   EXPECT_TRUE(reaper.shutdown(5s));
   EXPECT_TRUE(second.load());
+}
+
+TEST(HandleReaper, TimedJobsRunWhenDueInTheirOrder) {
+  HandleReaper reaper(2);
+  std::mutex mu;
+  std::vector<int> order;
+  std::promise<void> done;
+  const auto t0 = std::chrono::steady_clock::now();
+  reaper.submit_at(t0 + 300ms, [&] {
+    std::lock_guard lock(mu);
+    order.push_back(2);
+    done.set_value();
+  });
+  reaper.submit_at(t0 + 100ms, [&] {
+    std::lock_guard lock(mu);
+    order.push_back(1);
+  });
+  EXPECT_EQ(reaper.scheduled(), 2u);
+  auto f = done.get_future();
+  ASSERT_EQ(f.wait_for(10s), std::future_status::ready);
+  // Not before it was due (no upper bound: the machine may be busy).
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 300ms);
+  std::lock_guard lock(mu);
+  EXPECT_EQ(order, (std::vector<int>{1, 2}));
+  EXPECT_EQ(reaper.scheduled(), 0u);
+}
+
+TEST(HandleReaper, AJobDueInThePastRunsAtOnceAndPlainJobsDoNotWaitForTimers) {
+  HandleReaper reaper(1);
+  std::atomic<bool> late_ran{false};
+  reaper.submit_at(std::chrono::steady_clock::now() + 1h, [&] { late_ran = true; });
+  std::promise<void> past, plain;
+  reaper.submit_at(std::chrono::steady_clock::now() - 1s, [&] { past.set_value(); });
+  reaper.submit([&] { plain.set_value(); });
+  EXPECT_EQ(past.get_future().wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(plain.get_future().wait_for(10s), std::future_status::ready);
+  EXPECT_FALSE(late_ran);
+}
+
+TEST(HandleReaper, ShutdownDropsTimersThatAreNotDue) {
+  HandleReaper reaper(1);
+  auto alive = std::make_shared<int>(0);
+  std::weak_ptr<int> watch = alive;
+  std::atomic<bool> ran{false};
+  reaper.submit_at(std::chrono::steady_clock::now() + 1h, [&ran, alive] { ran = true; });
+  alive.reset();
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(reaper.shutdown(5s));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+  EXPECT_FALSE(ran);
+  EXPECT_TRUE(watch.expired());  // what it captured was released
+  reaper.submit_at(std::chrono::steady_clock::now(), [&] { ran = true; });
+  EXPECT_FALSE(ran);  // after shutdown: dropped, not run inline
 }
 
 }  // namespace

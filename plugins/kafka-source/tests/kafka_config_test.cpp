@@ -70,6 +70,26 @@ TEST(KafkaConfig, ConsumerPoolSizeOutOfRangeFails) {
   }
 }
 
+TEST(KafkaConfig, ConsumerPoolIdleMsDefaultsTo30SecondsAndIsChecked) {
+  std::string error;
+  auto c = parse_kafka_config(R"({"kafka":{"bootstrap.servers":"k:9092"}})", error);
+  ASSERT_TRUE(c) << error;
+  EXPECT_EQ(c->consumer_pool_idle_ms, 30000);
+  c = parse_kafka_config(R"({"kafka":{"bootstrap.servers":"k:9092","consumer_pool_idle_ms":0}})",
+                         error);
+  ASSERT_TRUE(c) << error;
+  EXPECT_EQ(c->consumer_pool_idle_ms, 0);
+  EXPECT_EQ(value_of(c->properties, "consumer_pool_idle_ms"), "<unset>");
+  for (const char* bad : {"-1", "86400001", "0.5", R"("soon")"}) {
+    EXPECT_FALSE(parse_kafka_config(
+        std::string(R"({"kafka":{"bootstrap.servers":"k:9092","consumer_pool_idle_ms":)") + bad +
+            "}}",
+        error))
+        << bad;
+    EXPECT_NE(error.find("consumer_pool_idle_ms"), std::string::npos) << error;
+  }
+}
+
 TEST(KafkaConfig, PluginKeysAreNotPassedToLibrdkafka) {
   std::string error;
   auto c = parse_kafka_config(
