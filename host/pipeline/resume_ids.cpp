@@ -1,6 +1,7 @@
 #include "pipeline/resume_ids.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 
@@ -40,7 +41,7 @@ ResumeIds::ResumeIds(const std::vector<PartitionStart>& partitions, const std::s
     int slot = topic_slot(p.topic);
     if (slot < 0) {
       slot = static_cast<int>(topics_.size());
-      topics_.push_back(Topic{p.topic, {}, 0, std::nullopt});
+      topics_.push_back(Topic{p.topic, {}, 0, std::nullopt, 0});
     }
     auto& by_partition = topics_[slot].entry_by_partition;
     if (by_partition.size() <= static_cast<std::size_t>(p.partition)) {
@@ -61,9 +62,11 @@ ResumeIds::ResumeIds(const std::vector<PartitionStart>& partitions, const std::s
 void ResumeIds::rebuild() {
   for (auto& t : topics_) {
     t.timestamp_base.reset();
+    t.assigned = 0;
     bool first = true;
     for (const std::size_t i : t.entry_by_partition) {
       if (i == SIZE_MAX) continue;
+      ++t.assigned;
       const Entry& e = entries_[i];
       t.offset_base = first ? e.next_offset : std::min(t.offset_base, e.next_offset);
       first = false;
@@ -82,8 +85,12 @@ void ResumeIds::rebuild() {
   };
   text_.push_back('[');
   for (std::size_t ti = 0; ti < topics_.size(); ++ti) {
-    const Topic& t = topics_[ti];
+    Topic& t = topics_[ti];
     if (ti) text_.push_back(',');
+    if (t.assigned == 1) {
+      render_single(t);
+      continue;
+    }
     text_.append("{\"topic\":");
     append_json_string(text_, t.name);
     if (!cluster_id_.empty()) {
@@ -127,6 +134,46 @@ void ResumeIds::rebuild() {
   text_.push_back(']');
 }
 
+std::size_t ResumeIds::add_decimal_field(std::int64_t value) {
+  const std::size_t pos = text_.size();
+  append_int(text_, value);
+  fields_.push_back({pos, text_.size() - pos});
+  return fields_.size() - 1;
+}
+
+void ResumeIds::render_single(Topic& t) {
+  // The original's object for one partition, with the cluster marker: no bases and packed
+  // differences to read, and tools written for the original's ids understand it.
+  std::size_t index = SIZE_MAX;
+  for (const std::size_t i : t.entry_by_partition) {
+    if (i != SIZE_MAX) index = i;
+  }
+  Entry& e = entries_[index];
+  text_.append("{\"topic\":");
+  append_json_string(text_, t.name);
+  text_.append(",\"partition\":");
+  append_int(text_, e.partition);
+  if (!cluster_id_.empty()) {
+    text_.append(",\"cluster\":");
+    append_json_string(text_, cluster_id_);
+  }
+  text_.append(",\"offset\":");
+  e.offset_field = add_decimal_field(e.next_offset);
+  if (e.timestamp) {
+    text_.append(",\"timestamp\":");
+    e.timestamp_field = add_decimal_field(*e.timestamp);
+  } else {
+    e.timestamp_field = kNoField;
+  }
+  text_.push_back('}');
+}
+
+void ResumeIds::write_decimal_field(std::size_t field, std::int64_t value) {
+  char digits[24];
+  const auto r = std::to_chars(digits, digits + sizeof digits, value);
+  write_field(field, digits, static_cast<std::size_t>(r.ptr - digits));
+}
+
 void ResumeIds::write_field(std::size_t field, const char* digits, std::size_t length) {
   Field& f = fields_[field];
   if (length == f.length) {
@@ -142,6 +189,7 @@ void ResumeIds::write_field(std::size_t field, const char* digits, std::size_t l
 }
 
 void ResumeIds::set_offset(const Entry& e) {
+  if (topics_[e.topic].assigned == 1) return write_decimal_field(e.offset_field, e.next_offset);
   const Packed d(difference(e.next_offset, topics_[e.topic].offset_base));
   write_field(e.offset_field, d.buf, d.length);
 }
@@ -151,6 +199,7 @@ void ResumeIds::set_timestamp(const Entry& e) {
     rebuild();  // the topic's first time: it gets a base and a timestamps array
     return;
   }
+  if (topics_[e.topic].assigned == 1) return write_decimal_field(e.timestamp_field, *e.timestamp);
   const Packed d(difference(*e.timestamp, *topics_[e.topic].timestamp_base));
   write_field(e.timestamp_field, d.buf, d.length);
 }

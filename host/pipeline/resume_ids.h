@@ -1,7 +1,12 @@
 // The SSE `id` of each event: every assigned partition's position (SPEC 2.1), compact.
 //
 // A partition that delivered an event is named by its next offset and timestamp ts + 1; one
-// that has not, by the position it started from. An id names one JSON object per topic, with
+// that has not, by the position it started from. A topic of which one partition is assigned
+// (Wikimedia's topics have one) is named by the original's object plus the cluster marker:
+//
+//   {"topic":"a","partition":0,"cluster":"c1","offset":1205,"timestamp":1700000000001}
+//
+// Any other topic gets one JSON object for all its partitions, with
 // the partitions' positions as differences from bases the object also carries, listed in
 // partition order in a packed string (request/packed_numbers.h: one to three characters for
 // most differences):
@@ -84,6 +89,7 @@ class ResumeIds {
     std::vector<std::size_t> entry_by_partition;  // SIZE_MAX where not assigned
     std::int64_t offset_base = 0;
     std::optional<std::int64_t> timestamp_base;
+    std::size_t assigned = 0;  // partitions named (1: the original's object, render_single)
   };
   // A number's place in text_. Kept in text order, so a number that changes length moves
   // the ones after it.
@@ -96,6 +102,10 @@ class ResumeIds {
   // the whole id. Runs at construction, when a topic gets its first time, and when the id
   // outgrows kMaxIdBytes (differences from fresh bases are shorter).
   void rebuild();
+  // One-partition topics: the original's object, and its numbers as plain decimals.
+  void render_single(Topic& t);
+  std::size_t add_decimal_field(std::int64_t value);
+  void write_decimal_field(std::size_t field, std::int64_t value);
   void set_offset(const Entry& e);
   void set_timestamp(const Entry& e);
   void write_field(std::size_t field, const char* digits, std::size_t length);

@@ -57,14 +57,12 @@ TEST(BatchRewriter, RewritesEachEventOnceWithItsIdAndKeepsInvalidOnesAsDropped) 
   ASSERT_EQ(out.events.size(), 3u);
   EXPECT_EQ(out.value(out.events[0]), R"({"a":1,"meta":{"topic":"t","partition":0,"offset":0}})");
   EXPECT_TRUE(out.events[1].dropped);
-  // Compact ids (resume_ids.h): bases 0 and 50, then offset +1 ("D") and time +51 ("jH").
-  EXPECT_EQ(
-      out.id(out.events[0]),
-      R"([{"topic":"t","cluster":"c1","offset":0,"timestamp":50,"offsets":"D","timestamps":"jH"}])");
+  // One partition: the original's object (resume_ids.h), next offset and time + 1.
+  EXPECT_EQ(out.id(out.events[0]),
+            R"([{"topic":"t","partition":0,"cluster":"c1","offset":1,"timestamp":101}])");
   // The skipped event still moved the position: the next id resumes after it.
-  EXPECT_EQ(
-      out.id(out.events[2]),  // offset 0 + 3 ("H"), time 50 + 251 ("vX")
-      R"([{"topic":"t","cluster":"c1","offset":0,"timestamp":50,"offsets":"H","timestamps":"vX"}])");
+  EXPECT_EQ(out.id(out.events[2]),
+            R"([{"topic":"t","partition":0,"cluster":"c1","offset":3,"timestamp":301}])");
   EXPECT_EQ(rewriter.ids().positions()[0].offset, 3);
   // Without ids, none are written; the next batch starts from a cleared one.
   raw.clear();
@@ -110,11 +108,10 @@ TEST(ReplayBatch, TakesOnlyWhatTheClientLacksWithIdsOfItsOwn) {
   ASSERT_EQ(b.events.size(), 2u);
   EXPECT_EQ(b.value(b.events[0]), "v2");
   EXPECT_EQ(b.value(b.events[1]), "v3");
-  // t/0 at offset 3 + 1 ("D") and time 11 + 0 ("B"); u/0 at offset 0, no time.
-  EXPECT_EQ(
-      b.id(b.events[1]),
-      R"([{"topic":"t","cluster":"c1","offset":3,"timestamp":11,"offsets":"D","timestamps":"B"},)"
-      R"({"topic":"u","cluster":"c1","offset":0,"offsets":"B"}])");
+  // t/0 at offset 4 and time 11; u/0 at offset 0, no time.
+  EXPECT_EQ(b.id(b.events[1]),
+            R"([{"topic":"t","partition":0,"cluster":"c1","offset":4,"timestamp":11},)"
+            R"({"topic":"u","partition":0,"cluster":"c1","offset":0}])");
 }
 
 }  // namespace
