@@ -36,15 +36,8 @@ log() { echo "[$(date +%T)] limits: $*" >&2; }
 PIDS=()
 cleanup() { local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; exec 9>&- 2>/dev/null; rm -rf "$SCRATCH"; }
 trap cleanup EXIT
-wait_port() { # port pid: until it accepts (<= 60 s) or pid died
-  local i
-  for ((i = 0; i < 600; i++)); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    kill -0 "$2" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
+# shellcheck source=wait-port.sh
+source "$HERE/wait-port.sh"
 
 # --- 1. record: mock cluster with the backlog, our server, one client from offset 0 ------
 body=$SCRATCH/body.sse

@@ -63,15 +63,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-wait_port() { # port pid: until it accepts (<= 60 s) or pid died
-  local i
-  for ((i = 0; i < 600; i++)); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    kill -0 "$2" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
+# shellcheck source=wait-port.sh
+source "$HERE/wait-port.sh"
 cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 
 ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || true
