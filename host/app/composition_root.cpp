@@ -217,9 +217,13 @@ int run_server(const CommandLine& cl) {
                    ",\"somaxconn\":" + std::to_string(backlog_cap) + "}");
   }
   try {
-    Poco::Net::ServerSocket socket(
-        Poco::Net::SocketAddress(config.interface, static_cast<Poco::UInt16>(config.port)),
-        config.listen_backlog);
+    // Not POCO's (address, backlog) constructor: it sets SO_REUSEPORT along with
+    // SO_REUSEADDR, so a second server on the same port started and silently took half of
+    // the connections of the first. A port in use is an error.
+    Poco::Net::ServerSocket socket;
+    socket.bind(Poco::Net::SocketAddress(config.interface, static_cast<Poco::UInt16>(config.port)),
+                /*reuseAddress=*/true, /*reusePort=*/false);
+    socket.listen(config.listen_backlog);
     port = socket.address().port();
     server = std::make_unique<http::HttpServer>(new http::Router(ctx), pool, socket, params, config,
                                                 metrics, overload);

@@ -1,7 +1,11 @@
 // The command line (README: Configuration): --help, --version, missing arguments, and
 // --check-config / start-up refusing bad configs with a message that names the culprit.
 // None of these reach Kafka: the configs name an address nothing listens on.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -55,6 +59,37 @@ void expect_refused(const RunResult& r, const std::string& mention) {
       << "the message does not name '" << mention << "':\n"
       << r.output;
   EXPECT_EQ(r.output.find("\"listening\""), std::string::npos) << r.output;
+}
+
+// A port another server listens on is refused, even when that one allowed sharing it
+// (SO_REUSEPORT, as POCO's ServerSocket constructor sets): two servers on one port would
+// split the clients between them without a word.
+TEST(CommandLine, APortInUseIsRefusedNotShared) {
+  const int holder = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(holder, 0);
+  const int one = 1;
+  ASSERT_EQ(::setsockopt(holder, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one), 0);
+  ASSERT_EQ(::setsockopt(holder, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one), 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(holder, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(holder, 8), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::getsockname(holder, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const int port = ntohs(addr.sin_port);
+
+  TempDir dir{"es-cli-"};
+  const std::string streams = dir.write("streams.yaml", "edits:\n  topics: [t1]\n");
+  const std::string config = dir.write("config.yaml",
+                                       "kafka:\n  embedded: true\ninterface: 127.0.0.1\n"
+                                       "stream_config_uri: " +
+                                           ServerProcess::quote(streams) + "\n");
+  const RunResult r =
+      ServerProcess::run_and_capture({"--config", config, "--port", std::to_string(port)}, 20s);
+  ::close(holder);
+  expect_refused(r, "cannot listen on 127.0.0.1:" + std::to_string(port));
+  EXPECT_EQ(r.exit_code, 4) << r.output;
 }
 
 TEST(CommandLine, HelpPrintsUsageAndExitsZero) {
