@@ -119,7 +119,10 @@ void HandleReaper::run_worker(const std::shared_ptr<State>& state) {
       if (state->timed.empty()) {
         state->work.wait(lock);
       } else {
-        state->work.wait_until(lock, state->timed.front().due);
+        // A copy: wait_until reads its deadline while the lock is released, and another
+        // worker may pop that job meanwhile.
+        const auto due = state->timed.front().due;
+        state->work.wait_until(lock, due);
       }
       continue;
     }
