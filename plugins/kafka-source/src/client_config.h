@@ -3,6 +3,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -27,6 +28,10 @@ enum class ClientRole {
 // cluster's address in embedded mode) replaces the broker list when not empty.
 Properties client_properties(const KafkaConfig& config, ClientRole role,
                              const std::string& bootstrap);
+
+// The fetch.wait.max.ms that `props` set (the last value counts, as in librdkafka), or
+// librdkafka's default (500) when they set none or an unreadable one.
+std::chrono::milliseconds fetch_wait(const Properties& props);
 
 // Builds a conf from `props` and routes its logs to `sink` (may be null). On failure returns
 // null with librdkafka's message, which names the property.

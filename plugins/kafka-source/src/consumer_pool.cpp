@@ -47,11 +47,12 @@ void drain_queue(rd_kafka_queue_t* queue) noexcept {
   }
 }
 
-ConsumerPool::ConsumerPool(std::size_t max_idle, std::chrono::milliseconds idle_ttl,
+ConsumerPool::ConsumerPool(std::size_t max_idle, Timing timing,
                            std::shared_ptr<HandleReaper> reaper, std::shared_ptr<LogSink> log,
                            Metrics metrics) noexcept
     : max_idle_(max_idle),
-      idle_ttl_(idle_ttl),
+      idle_ttl_(timing.idle_ttl),
+      rest_(timing.rest),
       reaper_(std::move(reaper)),
       log_(std::move(log)),
       metrics_(metrics) {}
@@ -65,8 +66,18 @@ std::optional<ConsumerHandle> ConsumerPool::acquire(std::chrono::milliseconds wa
       returned_.wait_for(lock, wait, [&] { return closed_ || !idle_.empty() || resetting_ == 0; });
     }
     if (closed_ || idle_.empty()) return std::nullopt;
-    c = idle_.back().consumer;
-    idle_.pop_back();
+    // The most recent of those that rested, else the one closest to it (the oldest).
+    const auto rested = std::chrono::steady_clock::now() - rest_;
+    auto pick = idle_.begin();
+    for (auto it = idle_.end(); it != idle_.begin();) {
+      --it;
+      if (it->since <= rested) {
+        pick = it;
+        break;
+      }
+    }
+    c = pick->consumer;
+    idle_.erase(pick);
     publish_idle_locked();
   }
   // What arrived while it was idle (an error about a broker, a late fetch of the old

@@ -7,7 +7,10 @@
 // connections up (its group handle keeps finding the coordinator) for as long as it lives, so
 // a pool that only ever grew would hold them for good after one burst of readers. The pool
 // hands out the most recently returned consumer first, so under a steady load the ones it
-// does not need are the ones that expire.
+// does not need are the ones that expire; but one returned less than `rest` ago comes last:
+// its previous reader's last fetch may still be held by the broker (a reader at the head
+// always has one waiting, up to fetch.wait.max.ms), and the next fetch, the new reader's
+// first events, waits for it.
 //
 // A consumer is pooled only after rd_kafka_assign(NULL) returned: every partition's fetch
 // version is bumped by then, so whatever the old assignment fetched is outdated and never
@@ -54,11 +57,13 @@ class ConsumerPool : public std::enable_shared_from_this<ConsumerPool> {
     Counter* expired = nullptr;  // idle consumers destroyed after idle_ttl unused
   };
 
-  // `max_idle` 0: no pooling, every returned consumer is destroyed. `idle_ttl` 0: idle
-  // consumers are kept until close().
-  ConsumerPool(std::size_t max_idle, std::chrono::milliseconds idle_ttl,
-               std::shared_ptr<HandleReaper> reaper, std::shared_ptr<LogSink> log,
-               Metrics metrics) noexcept;
+  struct Timing {
+    std::chrono::milliseconds idle_ttl{0};  // 0: idle consumers are kept until close()
+    std::chrono::milliseconds rest{0};      // the readers' fetch.wait.max.ms
+  };
+  // `max_idle` 0: no pooling, every returned consumer is destroyed.
+  ConsumerPool(std::size_t max_idle, Timing timing, std::shared_ptr<HandleReaper> reaper,
+               std::shared_ptr<LogSink> log, Metrics metrics) noexcept;
   ConsumerPool(const ConsumerPool&) = delete;
   ConsumerPool& operator=(const ConsumerPool&) = delete;
 
@@ -96,6 +101,7 @@ class ConsumerPool : public std::enable_shared_from_this<ConsumerPool> {
 
   const std::size_t max_idle_;
   const std::chrono::milliseconds idle_ttl_;
+  const std::chrono::milliseconds rest_;
   std::shared_ptr<HandleReaper> reaper_;
   std::shared_ptr<LogSink> log_;
   Metrics metrics_;

@@ -49,11 +49,6 @@ std::unique_ptr<KafkaSourceFactory> KafkaSourceFactory::create(const PluginConte
         auto shared = std::make_shared<ReaderShared>();
         shared->log = std::make_shared<LogSink>(context.host);
         shared->reaper = std::make_shared<HandleReaper>();
-        shared->pool =
-            std::make_shared<ConsumerPool>(static_cast<std::size_t>(config->consumer_pool_size),
-                                           std::chrono::milliseconds(config->consumer_pool_idle_ms),
-                                           shared->reaper, shared->log, pool_metrics(context.host));
-
         // Validate the reader configuration now, so a bad property fails start-up rather than
         // every request.
         std::unique_ptr<EmbeddedCluster> cluster;
@@ -63,10 +58,14 @@ std::unique_ptr<KafkaSourceFactory> KafkaSourceFactory::create(const PluginConte
           if (!cluster) return nullptr;
           bootstrap = cluster->bootstrap_servers();
         }
-        if (!make_conf(client_properties(*config, ClientRole::kReader, bootstrap), nullptr,
-                       error)) {
-          return nullptr;
-        }
+        const Properties reader = client_properties(*config, ClientRole::kReader, bootstrap);
+        if (!make_conf(reader, nullptr, error)) return nullptr;
+        ConsumerPool::Timing timing;
+        timing.idle_ttl = std::chrono::milliseconds(config->consumer_pool_idle_ms);
+        timing.rest = fetch_wait(reader);
+        shared->pool = std::make_shared<ConsumerPool>(
+            static_cast<std::size_t>(config->consumer_pool_size), timing, shared->reaper,
+            shared->log, pool_metrics(context.host));
         ConfPtr conf = make_conf(client_properties(*config, ClientRole::kMetadata, bootstrap),
                                  shared->log.get(), error);
         if (!conf) return nullptr;

@@ -1,6 +1,8 @@
 // Readers on pooled consumers (kafka.consumer_pool_size), against librdkafka's mock cluster: a
 // reused consumer delivers exactly from the new reader's positions, never what the previous
 // reader had queued; the pool keeps at most its bound; the counters move.
+#include "consumer_pool.h"
+
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
@@ -18,7 +20,9 @@
 #include <thread>
 #include <vector>
 
+#include "client_config.h"
 #include "embedded_cluster.h"
+#include "handle_reaper.h"
 #include "kafka_source_factory.h"
 #include "mock_cluster_fixture.h"
 #include "test_support.h"
@@ -330,6 +334,44 @@ TEST_F(ConsumerPoolTest, AnIdleConsumerExpiresWithItsBrokerConnections) {
   ASSERT_TRUE(got.status.ok()) << got.status.message;
   ASSERT_EQ(got.events.size(), 3u);
   EXPECT_EQ(got.events.front().offset, 2);
+}
+
+// A consumer returned just now may have its previous reader's last fetch held by the broker
+// (a reader at the head always has one waiting, up to fetch.wait.max.ms), and the next fetch
+// waits for it: the pool hands out one that rested that long first, then the oldest.
+TEST_F(ConsumerPoolTest, AConsumerThatRestedComesBeforeOneReturnedJustNow) {
+  auto reaper = std::make_shared<HandleReaper>(1);
+  ConsumerPool::Timing timing;
+  timing.rest = 300ms;
+  auto pool = std::make_shared<ConsumerPool>(3, timing, reaper, nullptr, ConsumerPool::Metrics{});
+  const auto consumer = [&] {
+    std::string error;
+    ConfPtr conf =
+        make_conf({{"bootstrap.servers", bootstrap()}, {"group.id", "g"}}, nullptr, error);
+    EXPECT_TRUE(conf) << error;
+    rd_kafka_t* rk = new_client(RD_KAFKA_CONSUMER, std::move(conf), error);
+    EXPECT_NE(rk, nullptr) << error;
+    rd_kafka_poll_set_consumer(rk);
+    return ConsumerHandle{rk, rd_kafka_queue_get_consumer(rk)};
+  };
+  const ConsumerHandle rested = consumer(), older = consumer(), newest = consumer();
+  pool->release(rested, true);
+  ASSERT_TRUE(eventually([&] { return pool->idle() == 1; }));
+  std::this_thread::sleep_for(400ms);
+  pool->release(older, true);
+  ASSERT_TRUE(eventually([&] { return pool->idle() == 2; }));
+  pool->release(newest, true);
+  ASSERT_TRUE(eventually([&] { return pool->idle() == 3; }));
+
+  const auto first = pool->acquire();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->rk, rested.rk);  // though returned first
+  const auto second = pool->acquire();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->rk, older.rk);  // none rested: the closest to it
+  for (const auto& c : {*first, *second}) pool->release(c, false);
+  pool->close();
+  EXPECT_TRUE(reaper->shutdown(10s));
 }
 
 // Without an idle time the pool keeps its consumers.

@@ -186,9 +186,21 @@ TEST(ClientConfig, DefaultsWhenNotConfigured) {
   ASSERT_TRUE(c) << error;
   const Properties reader = client_properties(*c, ClientRole::kReader, "");
   EXPECT_EQ(value_of(reader, "group.id"), "eventstreams-unused");
-  EXPECT_EQ(value_of(reader, "fetch.wait.max.ms"), "500");
+  EXPECT_EQ(value_of(reader, "fetch.wait.max.ms"), "100");
+  EXPECT_EQ(fetch_wait(reader).count(), 100);
   EXPECT_EQ(value_of(reader, "queued.max.messages.kbytes"), "4096");
   EXPECT_EQ(value_of(reader, "socket.keepalive.enable"), "true");
+}
+
+TEST(ClientConfig, FetchWaitIsTheLastValueSet) {
+  EXPECT_EQ(fetch_wait({}).count(), 500);  // librdkafka's default
+  EXPECT_EQ(fetch_wait({{"fetch.wait.max.ms", "100"}, {"fetch.wait.max.ms", "20"}}).count(), 20);
+  EXPECT_EQ(fetch_wait({{"fetch.wait.max.ms", "20"}, {"fetch.wait.max.ms", "soon"}}).count(), 20);
+  std::string error;
+  auto c = parse_kafka_config(R"({"kafka":{"bootstrap.servers":"k:9092","fetch.wait.max.ms":7}})",
+                              error);
+  ASSERT_TRUE(c) << error;
+  EXPECT_EQ(fetch_wait(client_properties(*c, ClientRole::kReader, "")).count(), 7);
 }
 
 TEST(ClientConfig, EmbeddedBootstrapReplacesBrokerList) {
