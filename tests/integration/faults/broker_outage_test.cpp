@@ -162,7 +162,11 @@ class EventSourceClient {
               return;
             }
             received_[{pos->topic, pos->partition}].push_back(pos->offset);
-            last_id_ = c.last_event_id();
+            // The id of the event just handled, as EventSource's lastEventId at its dispatch:
+            // not the parser's last id, which may be of events parsed from the same read but
+            // not handled yet (a slow client drops those with the connection, and resuming
+            // after them would lose them on the client's side).
+            last_id_ = ev->id;
             ++events_;
           }
         }
