@@ -8,22 +8,38 @@
 namespace eventstreams::config {
 namespace {
 
-bool is_plain_number(const std::string& s, bool& integral) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  errno = 0;
-  std::strtoll(s.c_str(), &end, 10);
-  if (end && *end == '\0' && errno == 0) {
-    integral = true;
-    return true;
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// A plain scalar goes out as a JSON number only if it is one by RFC 8259's grammar
+// (-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?) and finite: YAML reads ".5", "1.", "+1" or
+// "0x1F" as numbers too, and strtod takes them, but they are not JSON (the fuzzer found ".0").
+bool is_json_number(const std::string& s) {
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  if (i < n && s[i] == '-') ++i;
+  if (i >= n) return false;
+  if (s[i] == '0') {
+    ++i;
+  } else if (is_digit(s[i])) {
+    while (i < n && is_digit(s[i])) ++i;
+  } else {
+    return false;
   }
-  end = nullptr;
-  const double d = std::strtod(s.c_str(), &end);
-  if (end && *end == '\0' && std::isfinite(d) && s.find_first_of("xXnN") == std::string::npos) {
-    integral = false;
-    return true;
+  if (i < n && s[i] == '.') {
+    const std::size_t first = ++i;
+    while (i < n && is_digit(s[i])) ++i;
+    if (i == first) return false;
   }
-  return false;
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    const std::size_t first = i;
+    while (i < n && is_digit(s[i])) ++i;
+    if (i == first) return false;
+  }
+  return i == n && std::isfinite(std::strtod(s.c_str(), nullptr));
 }
 
 void write(const YAML::Node& node, std::string& out) {
@@ -63,9 +79,7 @@ void write(const YAML::Node& node, std::string& out) {
         if (s == "true" || s == "True" || s == "TRUE") return void(out += "true");
         if (s == "false" || s == "False" || s == "FALSE") return void(out += "false");
         if (s == "~" || s == "null" || s == "Null" || s == "NULL") return void(out += "null");
-        bool integral = false;
-        if (is_plain_number(s, integral) && s.front() != '+' &&
-            !(s.size() > 1 && s[0] == '0' && s[1] != '.')) {
+        if (is_json_number(s)) {
           out += s;
           return;
         }

@@ -11,6 +11,15 @@ TEST(YamlJson, Scalars) {
             R"({"a":1,"b":1.5,"c":true,"d":"x","e":null,"f":"12","g":"007"})");
 }
 
+// What YAML (and strtod) take for a number but JSON does not stays a string; the fuzzer
+// found ".0" going out as a bare number.
+TEST(YamlJson, OnlyJsonNumbersGoOutAsNumbers) {
+  EXPECT_EQ(yaml_to_json(YAML::Load("[.0, 1., -.5, +1, 0x1F, 1e999, 01, -, 1e, .inf, nan]")),
+            R"([".0","1.","-.5","+1","0x1F","1e999","01","-","1e",".inf","nan"])");
+  EXPECT_EQ(yaml_to_json(YAML::Load("[0, -0, 10, 1.5, -0.25, 2e3, 2E-3, 1.5e+2]")),
+            "[0,-0,10,1.5,-0.25,2e3,2E-3,1.5e+2]");
+}
+
 TEST(YamlJson, NestedAndEscaped) {
   EXPECT_EQ(yaml_to_json(YAML::Load("{l: [1, \"q\\\"\"], m: {k: v}}")),
             R"({"l":[1,"q\""],"m":{"k":"v"}})");
